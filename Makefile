@@ -1,0 +1,36 @@
+# The two entry points of the README: `make preview` and `make test`.
+# Both create .venv and install requirements.txt into it when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STACK  ?= dev
+STAMP  := $(VENV)/.installed
+
+.PHONY: preview test lint typecheck check bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+preview: $(STAMP)
+	$(BIN)/cce-passthrough preview --stack $(STACK)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check components tests __main__.py
+	$(BIN)/ruff format --check components tests __main__.py
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: $(STAMP)
+	$(BIN)/python bench/preview_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,334 @@
+"""``cce-passthrough backend ...``: Pulumi DIY state on Huawei OBS (or any S3-compatible server).
+
+Subcommands: ``bootstrap``, ``url``, ``check``, ``versions``, ``restore``.
+Exit codes: 0 ok, 1 refused / problem found, 2 could not run. Errors are one line on stderr
+prefixed ``cce-passthrough: error:``; no tracebacks, no credential values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
+
+from .state import StateFormatError, format_time, render_report
+from .url import (
+    AddressingChoice,
+    BackendConfigError,
+    BackendError,
+    BackendTarget,
+    login_url,
+    make_target,
+    parse_login_url,
+    redact,
+    render_url_output,
+    shell_quote,
+)
+
+# boto3/botocore (the `backend` extra) are imported only by the subcommands that talk to S3,
+# so `backend url` and the parser itself work without them.
+
+PROG = "cce-passthrough"
+ERROR_PREFIX = f"{PROG}: error:"
+
+_CREDENTIALS_HELP = (
+    "Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (your Huawei AK/SK) or AWS_PROFILE; "
+    "if neither is set, HW_ACCESS_KEY/HW_SECRET_KEY (and HW_SECURITY_TOKEN). Never printed."
+)
+
+
+def _add_target_args(parser: argparse.ArgumentParser, *, from_url: bool) -> None:
+    required = not from_url
+    parser.add_argument("--bucket", required=required, help="OBS/S3 bucket holding the state")
+    parser.add_argument("--region", required=required, help="region, e.g. cn-north-4 (us-east-1 for moto)")
+    parser.add_argument(
+        "--endpoint",
+        help="S3 endpoint [http(s)://]host[:port]; default https://obs.<region>.myhuaweicloud.com",
+    )
+    parser.add_argument("--prefix", help="key prefix inside the bucket, e.g. one per environment: dev")
+    parser.add_argument(
+        "--addressing-style",
+        choices=("auto", "path", "virtual"),
+        default="auto",
+        help="auto: virtual-hosted for DNS names (OBS requires it), path-style for IP/localhost",
+    )
+    if from_url:
+        parser.add_argument(
+            "--backend-url",
+            help="an s3:// Pulumi login URL instead of --bucket/--region/...; default: $PULUMI_BACKEND_URL",
+        )
+
+
+def add_backend_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``backend`` and its subcommands to the main CLI's subparsers."""
+    backend = subparsers.add_parser(
+        "backend",
+        help="Pulumi state backend on Huawei OBS (S3-compatible)",
+        description="Pulumi DIY state backend on Huawei OBS or another S3-compatible server. "
+        + _CREDENTIALS_HELP,
+    )
+    sub = backend.add_subparsers(dest="backend_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    p = sub.add_parser(
+        "bootstrap",
+        help="create/secure the state bucket (idempotent)",
+        description="Create the bucket if absent; enable versioning, AES256 default encryption and the "
+        "public access block. An existing public or unversioned bucket is refused unless --fix. "
+        + _CREDENTIALS_HELP,
+    )
+    _add_target_args(p, from_url=False)
+    p.add_argument("--fix", action="store_true", help="repair an existing public or unversioned bucket")
+
+    p = sub.add_parser(
+        "url",
+        help="print the `pulumi login` URL and the environment variables Pulumi needs",
+        description="Print the exact `pulumi login` URL (virtual-hosted for OBS, path-style for local "
+        "servers) and the environment variables Pulumi needs. Offline; reads no credentials.",
+    )
+    _add_target_args(p, from_url=False)
+    p.add_argument(
+        "--url-only", action="store_true", help="print only the URL (for PULUMI_BACKEND_URL=$(...))"
+    )
+
+    p = sub.add_parser(
+        "check",
+        help="list stacks in the backend: last update and locks",
+        description="Read .pulumi/ in the bucket and list stacks, their last update and held locks. "
+        + _CREDENTIALS_HELP,
+    )
+    _add_target_args(p, from_url=True)
+
+    p = sub.add_parser(
+        "versions",
+        help="list the stored versions of a stack's state object",
+        description="List all versions (and delete markers) of a stack's state object, newest first.",
+    )
+    _add_target_args(p, from_url=True)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", help="PROJECT/STACK (legacy layout: STACK)")
+    which.add_argument("--key", help="full object key, as printed by `versions`")
+
+    p = sub.add_parser(
+        "restore",
+        help="make an older version of a stack's state current again (nothing is deleted)",
+        description="Copy an older version of a state object on top of the current one. The replaced "
+        "version stays in the history. Refused while the stack is locked unless --force.",
+    )
+    _add_target_args(p, from_url=True)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", help="PROJECT/STACK (legacy layout: STACK)")
+    which.add_argument("--key", help="full object key, as printed by `versions`")
+    p.add_argument("--version-id", required=True, help="version to restore, as printed by `versions`")
+    p.add_argument("--force", action="store_true", help="restore even if the stack is locked")
+
+
+def _target_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> BackendTarget:
+    addressing: AddressingChoice = args.addressing_style
+    backend_url = getattr(args, "backend_url", None)
+    if args.bucket is None:
+        if args.region is not None or args.endpoint is not None or args.prefix is not None:
+            raise BackendConfigError("--region/--endpoint/--prefix need --bucket")
+        url = backend_url or environ.get("PULUMI_BACKEND_URL")
+        if not url:
+            raise BackendConfigError(
+                "no backend given: pass --bucket and --region, --backend-url, or set PULUMI_BACKEND_URL"
+            )
+        target = parse_login_url(url)
+        if addressing != "auto":
+            target = BackendTarget(
+                target.bucket,
+                target.region,
+                target.endpoint,
+                target.prefix,
+                addressing == "path",
+                target.profile,
+            )
+        return target
+    if backend_url:
+        raise BackendConfigError("pass either --backend-url or --bucket/--region, not both")
+    if args.region is None:
+        raise BackendConfigError("--bucket needs --region")
+    return make_target(
+        bucket=args.bucket,
+        region=args.region,
+        endpoint=args.endpoint,
+        prefix=args.prefix,
+        addressing=addressing,
+    )
+
+
+def _print_error(message: str, err: TextIO) -> None:
+    print(f"{ERROR_PREFIX} {' '.join(message.split())}", file=err)
+
+
+def _do_url(args: argparse.Namespace, target: BackendTarget, out: TextIO) -> int:
+    if args.url_only:
+        print(login_url(target), file=out)
+    else:
+        out.write(render_url_output(target))
+    return 0
+
+
+def _do_bootstrap(
+    args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]
+) -> int:
+    from . import s3
+
+    client = s3.make_client(target, env)
+    result = s3.bootstrap(client, target, fix=args.fix)
+    if result.actions:
+        for action in result.actions:
+            print(f"changed: {action}", file=out)
+    else:
+        print(f"bucket '{target.bucket}' already bootstrapped: nothing to change", file=out)
+    for note in result.notes:
+        print(f"note: {note}", file=out)
+    posture = result.posture
+    if posture is not None:
+        pab = (
+            "on"
+            if posture.pab_complete
+            else "not supported by endpoint"
+            if not posture.pab_supported
+            else "off"
+        )
+        print(
+            f"state bucket: versioning {posture.versioning.lower()}, encryption {posture.encryption}, "
+            f"public access block {pab}",
+            file=out,
+        )
+    print(f"next: pulumi login {shell_quote(login_url(target))}", file=out)
+    return 0
+
+
+def _do_check(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+    from . import s3
+
+    client = s3.make_client(target, env)
+    try:
+        report = s3.list_state(client, target)
+    except StateFormatError as exc:
+        raise BackendError(f"cannot read Pulumi state in {target.where}: {exc}", exit_code=1) from exc
+    out.write(render_report(report, target.where))
+    return 1 if report.problems else 0
+
+
+def _resolve_keys(args: argparse.Namespace, client: Any, target: BackendTarget) -> tuple[list[str], int]:
+    from . import s3
+
+    try:
+        version = s3.read_layout_version(client, target)
+    except StateFormatError as exc:
+        raise BackendError(f"cannot read Pulumi state in {target.where}: {exc}", exit_code=1) from exc
+    if args.key:
+        return [args.key], version
+    return s3.stack_keys(target, args.stack, version), version
+
+
+def _do_versions(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+    from . import s3
+
+    client = s3.make_client(target, env)
+    keys, _ = _resolve_keys(args, client, target)
+    versions = s3.list_versions(client, target.bucket, keys)
+    if not versions:
+        raise BackendError(f"no versions of {keys[0]} in bucket '{target.bucket}'")
+    rows = [("KEY", "VERSION ID", "LAST MODIFIED", "SIZE", "")]
+    for v in versions:
+        flags = ", ".join(
+            f for f, on in (("latest", v.is_latest), ("delete marker", v.is_delete_marker)) if on
+        )
+        rows.append((v.key, v.version_id, format_time(v.last_modified), str(v.size), flags))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print(
+            ("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:4])) + "  " + row[4]).rstrip(), file=out
+        )
+    return 0
+
+
+def _do_restore(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+    from . import s3
+
+    client = s3.make_client(target, env)
+    keys, layout = _resolve_keys(args, client, target)
+    if args.stack:
+        matching = [
+            v for v in s3.list_versions(client, target.bucket, keys) if v.version_id == args.version_id
+        ]
+        if not matching:
+            raise BackendError(
+                f"stack {args.stack} has no version {args.version_id!r}; see `backend versions`"
+            )
+        key = matching[0].key
+    else:
+        key = keys[0]
+    ref = s3.stack_ref_for_key(target, key, layout)
+    if ref is not None and not args.force:
+        locks = s3.held_locks(client, target, ref)
+        if locks:
+            raise BackendError(
+                f"stack {ref.display} is locked ({len(locks)} lock(s), e.g. {locks[0]}); wait for the update "
+                "to finish or `pulumi cancel`, or pass --force",
+                exit_code=1,
+            )
+    new_version = s3.restore_version(client, target.bucket, key, args.version_id)
+    print(
+        f"restored {key} from version {args.version_id}; "
+        f"new current version {new_version or '(unversioned)'}",
+        file=out,
+    )
+    print("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud", file=out)
+    return 0
+
+
+_IoHandler = Callable[[argparse.Namespace, BackendTarget, TextIO, Mapping[str, str]], int]
+_IO_COMMANDS: dict[str, _IoHandler] = {
+    "bootstrap": _do_bootstrap,
+    "check": _do_check,
+    "versions": _do_versions,
+    "restore": _do_restore,
+}
+
+
+def run_backend(
+    args: argparse.Namespace,
+    *,
+    environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run ``backend <subcommand>``; returns 0 ok, 1 refused/problem found, 2 could not run."""
+    env = os.environ if environ is None else environ
+    stdout = sys.stdout if out is None else out
+    stderr = sys.stderr if err is None else err
+    command = getattr(args, "backend_command", None)
+    try:
+        target = _target_from_args(args, env)
+    except BackendError as exc:
+        _print_error(redact(str(exc), env), stderr)
+        return exc.exit_code
+    if command == "url":
+        return _do_url(args, target, stdout)
+    handler = _IO_COMMANDS.get(str(command))
+    if handler is None:
+        _print_error(f"unknown backend subcommand: {command!r}", stderr)
+        return 2
+    try:
+        import botocore.exceptions
+
+        from . import s3
+    except ImportError:
+        _print_error(f"`backend {command}` needs boto3: pip install 'cce-passthrough[backend]'", stderr)
+        return 2
+    try:
+        return handler(args, target, stdout, env)
+    except BackendError as exc:
+        _print_error(redact(str(exc), env), stderr)
+        return exc.exit_code
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        _print_error(s3.describe_error(exc, target, env), stderr)
+        return 2

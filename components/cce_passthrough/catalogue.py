@@ -1,0 +1,294 @@
+"""The rule catalogue, as data: every diagnostic code with its severity, summary, rationale, fix and
+source. Codes are stable; a retired code stays here with `retired=True` and is never reused.
+
+Sources name entries of `cce-elb-annotations.md` (§9 keys such as [OTC-PT]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    rationale: str
+    fix: str
+    source: str
+    retired: bool = False
+
+    def finding(self, resource: str | None, field: str, message: str, fix: str | None = None) -> Diagnostic:
+        """A diagnostic of this rule; `fix` overrides the catalogue's generic fix with a precise one."""
+        return Diagnostic(self.code, self.severity, resource, field, message, fix or self.fix)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_RULES = [
+    Rule(
+        "PT101",
+        E,
+        "pass-through on a cluster v1.15 or older",
+        "CCE does not support kubernetes.io/elb.pass-through on clusters v1.15 or earlier; the annotation is "
+        "ignored and in-cluster traffic to the ELB address stays inside the cluster.",
+        "Upgrade the cluster to v1.19 or later, or set passThrough: false.",
+        "[OTC-PT] [HW-BP-CN]",
+    ),
+    Rule(
+        "PT102",
+        W,
+        "pass-through on a cluster older than v1.19",
+        "The original pass-through page only excludes v1.15 and older, but the annotation table and the "
+        "current Chinese best practice require v1.19 or later.",
+        "Upgrade the cluster to v1.19 or later before relying on pass-through.",
+        "[OTC-ANN] [HW-BP-CN] [OTC-PT]",
+    ),
+    Rule(
+        "PT103",
+        E,
+        "dedicated ELB on a cluster older than v1.17",
+        "kubernetes.io/elb.class: performance (dedicated ELB) is only supported on clusters v1.17 and later.",
+        "Use elb.class: shared, or upgrade the cluster to v1.17 or later.",
+        "[OTC-ANN] [HW-ANN-CN]",
+    ),
+    Rule(
+        "PT104",
+        E,
+        "CCE Turbo + shared ELB + pass-through",
+        "In CCE Turbo clusters shared ELBs do not support pass-through networking.",
+        "Use elb.class: dedicated on CCE Turbo, or set passThrough: false.",
+        "[HW-DRAWER-CLASS]",
+    ),
+    Rule(
+        "PT105",
+        E,
+        "CCE Turbo + externalTrafficPolicy: Local without hostNetwork pods",
+        "Cloud Native Network 2.0 clusters support node-level affinity (Local) only when the backend pods "
+        "use the host network.",
+        "Set externalTrafficPolicy: Cluster, or hostNetwork: true on the service.",
+        "[OTC-CREATE] [OTC-OVERVIEW]",
+    ),
+    Rule(
+        "PT106",
+        W,
+        "CCE Standard + dedicated ELB + pass-through: ELB private IP unreachable from the backend's node",
+        "With pass-through on a dedicated ELB in a CCE Standard cluster, the ELB private IP cannot be reached "
+        "from the node that hosts a backend pod, nor from other pods on that node (hairpin through the ELB).",
+        "Let in-cluster clients use the Service's cluster IP, or keep clients off the backend pods' nodes "
+        "(anti-affinity).",
+        "[OTC-PT] [HW-BP-CN]",
+    ),
+    Rule(
+        "PT107",
+        W,
+        "patch-level version gate cannot be proven from vX.Y",
+        "The feature needs a specific CCE patch release (vX.Y.Z-rN) of this minor version; the declared "
+        "version names only the minor, so the check cannot prove support.",
+        "Declare the full cluster version (vX.Y.Z-rN, as `cluster_version` shows) or turn cluster.lookup on.",
+        "[OTC-ANN]",
+    ),
+    Rule(
+        "PT201",
+        E,
+        "not exactly one ELB source",
+        "A service's ELB comes from exactly one place: autocreated by CCE, an existing ELB id, managed by "
+        "Pulumi, or shared with another service. Setting both elb.id and elb.autocreate makes CCE treat an "
+        "existing ELB as autocreated and delete it with the Service.",
+        "Keep exactly one of elb.autocreate, elb.existing, elb.managed, elb.shareWith.",
+        "[OTC-ANN] [HW-DRAWER-AUTOCREATE]",
+    ),
+    Rule(
+        "PT202",
+        E,
+        "ELB class missing or invalid",
+        "The default of kubernetes.io/elb.class differs between CCE documents (union vs performance), and the "
+        "class cannot change after creation, so it must be explicit.",
+        "Set elb.class to shared (union) or dedicated (performance).",
+        "[OTC-ANN] [HW-DRAWER-CLASS]",
+    ),
+    Rule(
+        "PT203",
+        E,
+        "autocreate: unknown field, wrong type or value outside its enum",
+        "CCE parses kubernetes.io/elb.autocreate as JSON with a fixed set of fields per ELB class; an unknown "
+        "or mistyped field fails only when CCE reconciles the Service, after `pulumi up`.",
+        "Use only the documented autocreate fields with their documented types and values.",
+        "[OTC-ANN] [OTC-CREATE]",
+    ),
+    Rule(
+        "PT204",
+        E,
+        "public autocreate without all bandwidth and EIP fields",
+        "type: public makes CCE create an EIP and a bandwidth, which needs bandwidth_name, "
+        "bandwidth_chargemode, bandwidth_size, bandwidth_sharetype and eip_type.",
+        "Add the missing fields, or use type: inner for a private ELB.",
+        "[OTC-ANN]",
+    ),
+    Rule(
+        "PT205",
+        E,
+        "ELB or bandwidth name not 1-64 of [A-Za-z0-9_.-]",
+        "CCE and the ELB/VPC APIs accept names of 1 to 64 letters, digits, underscores, hyphens and dots.",
+        "Rename to at most 64 characters of A-Z, a-z, 0-9, '_', '-' and '.'.",
+        "[OTC-ANN] [HW-DRAWER-V3-BWNAME]",
+    ),
+    Rule(
+        "PT206",
+        E,
+        "bandwidth size outside 1-2000 Mbit/s or off its step",
+        "Bandwidth sizes go from 1 to 2000 Mbit/s: in steps of 1 up to 300, of 50 up to 1000 and of 500 above.",
+        "Pick a size on the step grid, e.g. 5, 300, 350 or 1500.",
+        "[HW-DRAWER-ING-BWSIZE]",
+    ),
+    Rule(
+        "PT207",
+        E,
+        "dedicated autocreate without available_zone or without an L4 flavor for TCP/UDP",
+        "CCE needs the availability zones of a dedicated ELB, and a dedicated ELB serving TCP/UDP listeners "
+        "needs a layer-4 flavor.",
+        "Add available_zone: [<az>] and l4_flavor_name (or l4_flavor_id) to the autocreate object.",
+        "[OTC-ANN] [OTC-CREATE]",
+    ),
+    Rule(
+        "PT208",
+        E,
+        "dedicated-only autocreate field with a shared ELB",
+        "available_zone, elb_virsubnet_ids, ipv6_vip_virsubnet_id, ipv6_bandwidth_id and the L4/L7 flavor "
+        "fields exist only for dedicated ELBs.",
+        "Remove the field, or use elb.class: dedicated.",
+        "[OTC-ANN]",
+    ),
+    Rule(
+        "PT209",
+        E,
+        "existing ELB id malformed, not found, or of the other class",
+        "kubernetes.io/elb.id must name an ELB of the declared class; CCE fails the Service otherwise.",
+        "Use the id (a UUID) of an ELB of the declared class, as the ELB console or API shows it.",
+        "[OTC-ANN] [HW-DRAWER-ID]",
+    ),
+    Rule(
+        "PT210",
+        E,
+        "ELB not in the cluster's VPC",
+        "The ELB used by a Service, existing or autocreated, must be in the same VPC as the cluster.",
+        "Use an ELB, or subnet, in the cluster's VPC.",
+        "[OTC-CREATE] [HW-DRAWER-AUTOCREATE]",
+    ),
+    Rule(
+        "PT302",
+        E,
+        "IPVS cluster: services on one ELB disagree on pass-through",
+        "With kube-proxy in IPVS mode, all Services attached to the same ELB must have the same pass-through "
+        "setting; otherwise the ELB address is captured on the ipvs-0 device for some of them.",
+        "Give every service on this ELB the same passThrough (and externalTrafficPolicy) setting.",
+        "[OTC-PT] [OTC-OVERVIEW] [HW-BP-CN]",
+    ),
+    Rule(
+        "PT303",
+        E,
+        "two listeners on one ELB claim the same port",
+        "Each Service port becomes an ELB listener; TCP, HTTP, HTTPS and TLS share one port space per ELB, "
+        "and only UDP may reuse a port another protocol uses.",
+        "Change one of the ports, or put the service on another ELB.",
+        "[HW-ELB-PORTS] [OTC-HTTP]",
+    ),
+    Rule(
+        "PT304",
+        W,
+        "user-supplied pass-through annotation that CCE rewrites",
+        "With externalTrafficPolicy: Local CCE sets kubernetes.io/elb.pass-through to onlyLocal; any other "
+        "value you send is rewritten and shows as drift on every preview.",
+        "Drop kubernetes.io/elb.pass-through from annotations and use passThrough; the component emits the "
+        "value CCE keeps.",
+        "[OTC-PT] [HW-BP-CN]",
+    ),
+    Rule(
+        "PT401",
+        E,
+        "service or port spec invalid",
+        "Kubernetes rejects ports outside 1-65535, node ports outside 30000-32767, duplicate ports and names "
+        "that are not DNS-1035 labels.",
+        "Correct the port, nodePort or name as the message says.",
+        "[OTC-CREATE]",
+    ),
+    Rule(
+        "PT402",
+        E,
+        "invalid annotation combination",
+        "Some ELB annotations exclude or require others: sticky sessions with the SOURCE_IP algorithm, health "
+        "check flag and option forms, ACL id without status and type, tags on an ELB CCE does not create.",
+        "Change the annotations as the message says.",
+        "[OTC-ANN] [OTC-STICKY] [OTC-ING-KUBECTL]",
+    ),
+    Rule(
+        "PT403",
+        E,
+        "annotation the component owns set through annotations",
+        "kubernetes.io/elb.class, elb.id and elb.autocreate are built from the typed elb settings and "
+        "kubernetes.io/elb.pass-through from passThrough; a second source for them would be ignored or fight "
+        "the model.",
+        "Remove the key from annotations and use elb.class, elb.existing, elb.autocreate or passThrough.",
+        "interface.md §2",
+    ),
+    Rule(
+        "PT211",
+        E,
+        "managed ELB settings incomplete or contradictory",
+        "Pulumi creates the ELB, EIP and bandwidth from these settings; a dedicated ELB needs its VPC and "
+        "availability zones, an EIP bandwidth needs a size and name (PER) or a shared bandwidth (WHOLE).",
+        "Complete elb.managed as the message says.",
+        "[TF-ELB] [TF-EIP] [TF-BW] [PULUMI-HW]",
+    ),
+    Rule(
+        "PT305",
+        E,
+        "shareWith names no usable service",
+        "shareWith attaches this service to the ELB of another service of the same stack; that service must "
+        "exist, own its ELB (not share one itself) and use the same ELB class.",
+        "Point shareWith at a service of this stack that autocreates, manages or names its ELB.",
+        "interface.md §2",
+    ),
+    Rule(
+        "PT901",
+        E,
+        "unknown configuration key",
+        "A misspelt key would otherwise be ignored silently and its intent lost.",
+        "Remove the key or correct its spelling.",
+        "interface.md §2",
+    ),
+    Rule(
+        "PT902",
+        E,
+        "configuration value of the wrong type",
+        "Values drive resource inputs and checks; a wrong type cannot be interpreted safely.",
+        "Give the value the documented type.",
+        "interface.md §2",
+    ),
+    Rule(
+        "PT903",
+        E,
+        "required configuration key missing",
+        "The value has no safe default.",
+        "Add the key with a documented value.",
+        "interface.md §2",
+    ),
+    Rule(
+        "PT904",
+        E,
+        "cluster lookup failed or contradicts the declared facts",
+        "Checks use the cluster's version, flavor and VPC; when the lookup fails or disagrees with what the "
+        "stack declares, the checks would rest on wrong facts.",
+        "Fix the cluster name, region and credentials, or correct the declared cluster facts to match.",
+        "[TF-CCE-DS] [PULUMI-HW]",
+    ),
+]
+
+CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return CATALOGUE[code]

@@ -1,0 +1,413 @@
+"""Rules that read one service and the cluster facts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from .. import annotations as ann
+from ..catalogue import rule
+from ..diagnostics import Diagnostic
+from ..facts import ClusterFacts
+from ..model import (
+    DEDICATED_ONLY_AUTOCREATE_FIELDS,
+    ELB_CLASS_VALUES,
+    PUBLIC_AUTOCREATE_FIELDS,
+    Autocreate,
+    ManagedElb,
+    ServiceConfig,
+)
+from ..versions import GateResult, VersionGate
+
+DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+IANA_SVC_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+ELB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+# Version gates of autocreate fields (cce-elb-annotations.md §2).
+AUTOCREATE_FIELD_GATES: dict[str, VersionGate] = {
+    "vip_subnet_cidr_id": VersionGate.of("v1.21"),
+    "vip_address": VersionGate.of("v1.23.11-r0", "v1.25.6-r0", "v1.27.3-r0"),
+}
+
+
+def _path(prefix: str, tail: str) -> str:
+    return f"{prefix}.{tail}" if prefix else tail
+
+
+Check = Callable[[ServiceConfig, ClusterFacts | None, str], Iterator[Diagnostic]]
+
+
+def check_service(service: ServiceConfig, cluster: ClusterFacts | None, prefix: str = "") -> list[Diagnostic]:
+    """Every single-service finding; cluster rules are skipped when the facts are unknown (already reported)."""
+    return [finding for check in SERVICE_CHECKS for finding in check(service, cluster, prefix)]
+
+
+def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
+    pt401 = rule("PT401")
+    name = service.name
+    if len(name) > 63 or not DNS_1035.match(name):
+        yield pt401.finding(
+            name,
+            _path(prefix, "name"),
+            f"service name {name!r} is not a DNS-1035 label (lowercase letters, digits, '-', starting with a "
+            "letter, at most 63 characters).",
+            "Rename the service, e.g. 'web-api'.",
+        )
+    if len(service.namespace) > 63 or not DNS_1123_LABEL.match(service.namespace):
+        yield pt401.finding(
+            name, _path(prefix, "namespace"), f"namespace {service.namespace!r} is not a DNS-1123 label."
+        )
+    if service.replicas < 0:
+        yield pt401.finding(
+            name, _path(prefix, "replicas"), f"replicas must be 0 or more (got {service.replicas})."
+        )
+    if not service.ports:
+        yield pt401.finding(
+            name,
+            _path(prefix, "ports"),
+            "a LoadBalancer Service needs at least one port.",
+            "Add a port, e.g. {port: 80, targetPort: 80, protocol: TCP}.",
+        )
+    seen_ports = Counter((p.port, p.protocol) for p in service.ports)
+    seen_names = Counter(p.name for p in service.ports if p.name)
+    for index, port in enumerate(service.ports):
+        where = _path(prefix, f"ports[{index}]")
+        if not 1 <= port.port <= 65535:
+            yield pt401.finding(name, f"{where}.port", f"port {port.port} is outside 1-65535.")
+        if port.node_port is not None and not 30000 <= port.node_port <= 32767:
+            yield pt401.finding(
+                name,
+                f"{where}.nodePort",
+                f"nodePort {port.node_port} is outside 30000-32767.",
+                "Use a nodePort in 30000-32767, or leave it out and let Kubernetes pick one.",
+            )
+        target = port.target_port
+        if isinstance(target, int) and not 1 <= target <= 65535:
+            yield pt401.finding(name, f"{where}.targetPort", f"targetPort {target} is outside 1-65535.")
+        if isinstance(target, str) and (len(target) > 15 or not IANA_SVC_NAME.match(target)):
+            yield pt401.finding(
+                name,
+                f"{where}.targetPort",
+                f"targetPort {target!r} is neither a number nor a container port name.",
+            )
+        if seen_ports[(port.port, port.protocol)] > 1:
+            yield pt401.finding(
+                name,
+                f"{where}.port",
+                f"{port.protocol} port {port.port} is listed twice.",
+                "Remove the duplicate port.",
+            )
+        if port.name is None and len(service.ports) > 1:
+            yield pt401.finding(
+                name,
+                f"{where}.name",
+                "every port needs a name when a Service has several.",
+                "Name the port, e.g. 'http'.",
+            )
+        if port.name is not None:
+            if len(port.name) > 63 or not DNS_1035.match(port.name):
+                yield pt401.finding(
+                    name, f"{where}.name", f"port name {port.name!r} is not a DNS-1035 label."
+                )
+            if seen_names[port.name] > 1:
+                yield pt401.finding(name, f"{where}.name", f"port name {port.name!r} is used twice.")
+
+
+def check_elb_source(
+    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    elb = service.elb
+    if elb.elb_class is None:
+        yield rule("PT202").finding(service.name, _path(prefix, "elb.class"), "elb.class is missing.")
+    elif elb.elb_class not in ELB_CLASS_VALUES:
+        yield rule("PT202").finding(
+            service.name,
+            _path(prefix, "elb.class"),
+            f"elb.class {elb.elb_class!r} is not one of shared, dedicated (or CCE's union, performance).",
+        )
+    sources = elb.sources
+    if len(sources) != 1:
+        found = ", ".join(sources) if sources else "none"
+        yield rule("PT201").finding(
+            service.name,
+            _path(prefix, "elb"),
+            f"exactly one of autocreate, existing, managed, shareWith is needed (found: {found}).",
+        )
+    for key in service.annotations:
+        where = _path(prefix, f'annotations["{key}"]')
+        if key == ann.PASS_THROUGH:
+            value = service.annotations[key]
+            expected = ann.pass_through_value(service)
+            yield rule("PT304").finding(
+                service.name,
+                where,
+                f"{key}: {value!r} is set by hand; the component sends {expected!r} (what CCE keeps), and "
+                "a value CCE rewrites would drift forever.",
+            )
+        elif key in ann.OWNED:
+            yield rule("PT403").finding(
+                service.name, where, f"{key} is built by the component from elb settings."
+            )
+
+
+def _name_findings(service: ServiceConfig, where: str, value: str | None, what: str) -> Iterator[Diagnostic]:
+    if value is not None and not ELB_NAME.match(value):
+        yield rule("PT205").finding(service.name, where, f"{what} {value!r} is not 1-64 of [A-Za-z0-9_.-].")
+
+
+def bandwidth_size_problem(size: int) -> str | None:
+    if not 1 <= size <= 2000:
+        return f"bandwidth size {size} Mbit/s is outside 1-2000."
+    if 300 < size <= 1000 and size % 50:
+        return f"bandwidth size {size} Mbit/s is off the 50 Mbit/s step used between 300 and 1000."
+    if size > 1000 and size % 500:
+        return f"bandwidth size {size} Mbit/s is off the 500 Mbit/s step used above 1000."
+    return None
+
+
+def _nearest_sizes(size: int) -> str:
+    grid = [*range(1, 301), *range(350, 1001, 50), 1500, 2000]
+    below = max((s for s in grid if s <= size), default=grid[0])
+    above = min((s for s in grid if s >= size), default=grid[-1])
+    return f"Use {below} or {above} Mbit/s." if below != above else f"Use {below} Mbit/s."
+
+
+def check_autocreate(
+    service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    auto: Autocreate | None = service.elb.autocreate
+    if auto is None:
+        return
+    where = _path(prefix, "elb.autocreate")
+    if auto.type == "public":
+        missing = [f for f in PUBLIC_AUTOCREATE_FIELDS if getattr(auto, f) is None]
+        if missing:
+            yield rule("PT204").finding(
+                service.name,
+                where,
+                f"type: public needs {', '.join(missing)}.",
+                f"Add {', '.join(missing)} (e.g. bandwidth_chargemode: bandwidth, bandwidth_size: 5, "
+                "bandwidth_sharetype: PER, eip_type: 5_bgp), or use type: inner.",
+            )
+    yield from _name_findings(service, f"{where}.name", auto.name, "ELB name")
+    yield from _name_findings(service, f"{where}.bandwidth_name", auto.bandwidth_name, "bandwidth name")
+    if auto.bandwidth_size is not None:
+        problem = bandwidth_size_problem(auto.bandwidth_size)
+        if problem:
+            yield rule("PT206").finding(
+                service.name, f"{where}.bandwidth_size", problem, _nearest_sizes(auto.bandwidth_size)
+            )
+    if service.elb.dedicated:
+        if not auto.available_zone:
+            yield rule("PT207").finding(
+                service.name,
+                f"{where}.available_zone",
+                "a dedicated autocreated ELB needs available_zone.",
+                "Add available_zone: [<az>], e.g. [cn-north-4a].",
+            )
+        layer4 = [p for p in service.ports if p.protocol in ("TCP", "UDP")]
+        if layer4 and not (auto.l4_flavor_name or auto.l4_flavor_id):
+            yield rule("PT207").finding(
+                service.name,
+                f"{where}.l4_flavor_name",
+                f"port {layer4[0].port}/{layer4[0].protocol} needs a layer-4 flavor on a dedicated ELB.",
+                "Add l4_flavor_name (e.g. L4_flavor.elb.s1.small) or l4_flavor_id.",
+            )
+    elif service.elb.annotation_class == "union":
+        for field in DEDICATED_ONLY_AUTOCREATE_FIELDS:
+            if getattr(auto, field) is not None:
+                yield rule("PT208").finding(
+                    service.name, f"{where}.{field}", f"{field} exists only for dedicated ELBs."
+                )
+    if cluster is not None:
+        for field, gate in AUTOCREATE_FIELD_GATES.items():
+            if getattr(auto, field) is None:
+                continue
+            yield from _gate_findings(service, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
+
+
+def _gate_findings(
+    service: ServiceConfig, where: str, feature: str, gate: VersionGate, cluster: ClusterFacts
+) -> Iterator[Diagnostic]:
+    result = gate.evaluate(cluster.version)
+    if result is GateResult.UNPROVEN:
+        yield rule("PT107").finding(
+            service.name,
+            where,
+            f"{feature} needs cluster {gate.describe()}; declared {cluster.version} cannot prove it.",
+        )
+    elif result is GateResult.NOT_MET:
+        yield rule("PT203").finding(
+            service.name,
+            where,
+            f"{feature} needs cluster {gate.describe()} (cluster is {cluster.version}).",
+            f"Remove {feature}, or upgrade the cluster.",
+        )
+
+
+def check_existing(
+    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    existing = service.elb.existing
+    if existing is None:
+        return
+    where = _path(prefix, "elb.existing.id")
+    elb_id = existing.id
+    if isinstance(elb_id, str):
+        if not UUID.match(elb_id):
+            yield rule("PT209").finding(service.name, where, f"ELB id {elb_id!r} is not a UUID.")
+    elif not _is_output(elb_id):
+        yield rule("PT902").finding(
+            service.name, where, f"the ELB id must be a string (got {type(elb_id).__name__})."
+        )
+
+
+def _is_output(value: object) -> bool:
+    # pulumi.Output without importing pulumi into the pure core.
+    return type(value).__name__ == "Output" and type(value).__module__.startswith("pulumi")
+
+
+def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
+    managed: ManagedElb | None = service.elb.managed
+    if managed is None:
+        return
+    where = _path(prefix, "elb.managed")
+    pt211 = rule("PT211")
+    yield from _name_findings(service, f"{where}.name", managed.name, "ELB name")
+    if service.elb.dedicated:
+        if not managed.availability_zones:
+            yield pt211.finding(
+                service.name,
+                f"{where}.availabilityZones",
+                "a dedicated ELB needs availabilityZones.",
+                "Add availabilityZones: [<az>], e.g. [cn-north-4a].",
+            )
+        if not managed.vpc_id and not (cluster and cluster.vpc_id):
+            yield pt211.finding(
+                service.name,
+                f"{where}.vpcId",
+                "a dedicated ELB needs the VPC id.",
+                "Add elb.managed.vpcId, or cluster.vpcId.",
+            )
+        if any(p.protocol in ("TCP", "UDP") for p in service.ports) and not managed.l4_flavor_id:
+            yield rule("PT207").finding(
+                service.name,
+                f"{where}.l4FlavorId",
+                "TCP/UDP listeners on a dedicated ELB need a layer-4 flavor.",
+                "Add elb.managed.l4FlavorId (see `huaweicloud.dedicatedelb.get_flavors`).",
+            )
+    else:
+        for key, value in (
+            ("availabilityZones", managed.availability_zones),
+            ("l4FlavorId", managed.l4_flavor_id),
+            ("l7FlavorId", managed.l7_flavor_id),
+        ):
+            if value:
+                yield pt211.finding(
+                    service.name,
+                    f"{where}.{key}",
+                    f"{key} applies to dedicated ELBs only.",
+                    f"Remove {key}, or use elb.class: dedicated.",
+                )
+    if cluster and cluster.vpc_id and managed.vpc_id and managed.vpc_id != cluster.vpc_id:
+        yield rule("PT210").finding(
+            service.name,
+            f"{where}.vpcId",
+            f"ELB VPC {managed.vpc_id!r} is not the cluster's VPC {cluster.vpc_id!r}.",
+        )
+    if managed.eip is not None:
+        bw = managed.eip.bandwidth
+        bw_where = f"{where}.eip.bandwidth"
+        yield from _name_findings(service, f"{bw_where}.name", bw.name, "bandwidth name")
+        if bw.share_type == "PER":
+            for required, present in (("name", bw.name), ("size", bw.size)):
+                if present is None:
+                    yield pt211.finding(
+                        service.name, f"{bw_where}.{required}", f"a PER bandwidth needs {required}."
+                    )
+            if bw.id is not None:
+                yield pt211.finding(
+                    service.name,
+                    f"{bw_where}.id",
+                    "id names a shared bandwidth; PER takes none.",
+                    "Use shareType: WHOLE with id, or drop id.",
+                )
+            if bw.size is not None and not 1 <= bw.size <= 300:
+                yield rule("PT206").finding(
+                    service.name,
+                    f"{bw_where}.size",
+                    f"an EIP's own (PER) bandwidth is 1-300 Mbit/s (got {bw.size}).",
+                    "Use 1-300 Mbit/s, or a shared bandwidth (shareType: WHOLE).",
+                )
+        else:
+            if bw.id is None and (bw.name is None or bw.size is None):
+                yield pt211.finding(
+                    service.name,
+                    bw_where,
+                    "a WHOLE bandwidth needs either the id of a shared bandwidth, or name and size "
+                    "to create one.",
+                )
+            if bw.id is None and bw.size is not None and not 5 <= bw.size <= 2000:
+                yield rule("PT206").finding(
+                    service.name, f"{bw_where}.size", f"a shared bandwidth is 5-2000 Mbit/s (got {bw.size})."
+                )
+            elif bw.id is None and bw.size is not None and (problem := bandwidth_size_problem(bw.size)):
+                yield rule("PT206").finding(
+                    service.name, f"{bw_where}.size", problem, _nearest_sizes(bw.size)
+                )
+
+
+def check_cluster_support(
+    service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    if cluster is None:
+        return
+    version = cluster.version
+    pass_through = ann.pass_through_on(service)
+    elb_class_path = _path(prefix, "elb.class")
+    if pass_through:
+        where = _path(prefix, "passThrough")
+        if not version.at_least_minor(1, 16):
+            yield rule("PT101").finding(
+                service.name, where, f"pass-through is not supported on cluster {version} (v1.15 or older)."
+            )
+        elif not version.at_least_minor(1, 19):
+            yield rule("PT102").finding(
+                service.name, where, f"pass-through on cluster {version}: current CCE docs require v1.19+."
+            )
+    if service.elb.dedicated and not version.at_least_minor(1, 17):
+        yield rule("PT103").finding(
+            service.name,
+            elb_class_path,
+            f"a dedicated ELB needs cluster v1.17 or later (cluster is {version}).",
+        )
+    if cluster.turbo and service.elb.annotation_class == "union" and pass_through:
+        yield rule("PT104").finding(
+            service.name, elb_class_path, "CCE Turbo cannot use pass-through with a shared ELB."
+        )
+    if cluster.turbo and service.external_traffic_policy == "Local" and not service.host_network:
+        yield rule("PT105").finding(
+            service.name,
+            _path(prefix, "externalTrafficPolicy"),
+            "CCE Turbo supports externalTrafficPolicy: Local only with hostNetwork pods.",
+        )
+    if not cluster.turbo and service.elb.dedicated and pass_through:
+        yield rule("PT106").finding(
+            service.name,
+            elb_class_path,
+            "pass-through on a dedicated ELB in a CCE Standard cluster: the ELB private IP is unreachable from "
+            "the nodes running this service's pods and from other pods on those nodes.",
+        )
+
+
+SERVICE_CHECKS: tuple[Check, ...] = (
+    check_spec,
+    check_elb_source,
+    check_autocreate,
+    check_existing,
+    check_managed,
+    check_cluster_support,
+)

@@ -1,0 +1,336 @@
+"""`PassThroughService`: the Deployment, the annotated LoadBalancer Service and the ELB, checked first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from . import annotations as ann
+from .args import PassThroughServiceArgs
+from .checks import check_service
+from .config import parse_cluster, parse_service
+from .diagnostics import Diagnostic
+from .facts import ClusterFacts, declared_facts
+from .lookup import lookup_cluster, lookup_existing_elb
+from .model import ManagedElb, ServiceConfig, SharedElbRef
+from .reporting import publish
+
+TOKEN = "cce-passthrough:index:PassThroughService"
+
+# Where this component's settings sit in stack config (`services[1]`), so that its findings name the
+# same path as the program's; empty for a component built directly from Python args.
+_config_path: ContextVar[str] = ContextVar("cce_passthrough_config_path", default="")
+
+
+@contextmanager
+def config_path(path: str) -> Iterator[None]:
+    token = _config_path.set(path)
+    try:
+        yield
+    finally:
+        _config_path.reset(token)
+
+
+def recommended_labels(name: str) -> dict[str, str]:
+    return {
+        "app": name,
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/instance": name,
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "cce-passthrough",
+    }
+
+
+def selector_labels(name: str) -> dict[str, str]:
+    return {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
+
+
+class PassThroughService(pulumi.ComponentResource):
+    """A workload on CCE behind an ELB with `kubernetes.io/elb.pass-through`, validated at preview."""
+
+    service_name: pulumi.Output[str]
+    """The Kubernetes Service (and Deployment) name."""
+    namespace: pulumi.Output[str]
+    """The namespace of both."""
+    elb_id: pulumi.Output[str | None]
+    """The ELB id: known at once for existing ELBs, after creation for managed ones, and after CCE wrote
+    `kubernetes.io/elb.id` back for autocreated ones."""
+    load_balancer_ip: pulumi.Output[str | None]
+    """The Service's ingress IP once CCE has bound the ELB."""
+    public_ip: pulumi.Output[str | None]
+    """The EIP address where there is one."""
+    annotations: pulumi.Output[dict[str, str]]
+    """The exact `kubernetes.io/elb.*` annotations sent."""
+
+    def __init__(
+        self, name: str, args: PassThroughServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(TOKEN, name, {}, opts)
+        prefix = _config_path.get()
+        service, cluster = self._validate(name, args, prefix)
+
+        child = pulumi.ResourceOptions(parent=self)
+        elb_id, public_ip = self._elb(name, service, cluster, child)
+        deployment = self._deployment(name, service, child)
+        annotations: dict[str, pulumi.Input[str]] = dict(ann.static_annotations(service))
+        if elb_id is not None and ann.ID not in annotations:
+            annotations[ann.ID] = elb_id
+        svc = self._service(name, service, annotations, child)
+
+        self.deployment = deployment
+        self.service = svc
+        self.cluster_facts = cluster
+        # Known at preview (the names are plain config) yet still tied to the Service resource.
+        self.service_name = svc.urn.apply(lambda _: name)
+        self.namespace = svc.urn.apply(lambda _: service.namespace)
+        self.annotations = pulumi.Output.all(**annotations)
+        ingress_ip = svc.status.apply(_ingress_ip)
+        if elb_id is not None:
+            self.elb_id = pulumi.Output.from_input(elb_id)
+        else:
+            # Autocreated: CCE writes the id of the ELB it created back onto the Service by the time the
+            # Service has its ingress; reading it through `status` keeps it unknown in preview, as it is.
+            self.elb_id = pulumi.Output.all(svc.status, svc.metadata).apply(
+                lambda parts: (_field(parts[1], "annotations") or {}).get(ann.ID)
+            )
+        self.load_balancer_ip = ingress_ip
+        autocreate = service.elb.autocreate
+        if public_ip is not None:
+            self.public_ip = public_ip
+        elif autocreate is not None and autocreate.type == "public":
+            self.public_ip = ingress_ip
+        else:
+            self.public_ip = pulumi.Output.from_input(None)
+        self.register_outputs(
+            {
+                "service_name": self.service_name,
+                "namespace": self.namespace,
+                "elb_id": self.elb_id,
+                "load_balancer_ip": self.load_balancer_ip,
+                "public_ip": self.public_ip,
+                "annotations": self.annotations,
+            }
+        )
+
+    def _validate(
+        self, name: str, args: Mapping[str, Any], prefix: str
+    ) -> tuple[ServiceConfig, ClusterFacts | None]:
+        raw = dict(args)
+        raw_cluster = raw.pop("cluster", None)
+        raw["name"] = name
+        findings: list[Diagnostic] = []
+        service, found = parse_service(raw, prefix)
+        findings += found
+        cluster: ClusterFacts | None = None
+        cluster_prefix = "cluster"
+        cluster_config, found = parse_cluster(raw_cluster if raw_cluster is not None else {}, cluster_prefix)
+        findings += found
+        invoke = pulumi.InvokeOptions(parent=self)
+        if cluster_config is not None:
+            if cluster_config.lookup:
+                cluster, found = lookup_cluster(cluster_config, invoke, cluster_prefix)
+            else:
+                cluster, found = declared_facts(cluster_config, cluster_prefix)
+            findings += found
+        if service is not None:
+            findings += check_service(service, cluster, prefix)
+            existing = service.elb.existing
+            if (
+                cluster_config is not None
+                and cluster_config.lookup
+                and existing is not None
+                and isinstance(existing.id, str)
+                and not any(f.code == "PT209" for f in findings)
+            ):
+                where = f"{prefix}.elb.existing.id" if prefix else "elb.existing.id"
+                findings += lookup_existing_elb(
+                    name, existing.id, service.elb.dedicated, cluster, invoke, where
+                )
+        publish(findings, self)
+        assert service is not None  # publish raised otherwise
+        return service, cluster
+
+    def _elb(
+        self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, child: pulumi.ResourceOptions
+    ) -> tuple[pulumi.Input[str] | None, pulumi.Output[str | None] | None]:
+        """(the ELB id to annotate, None for autocreate; the public IP where Pulumi creates one)."""
+        elb = service.elb
+        if elb.existing is not None:
+            return elb.existing.id, None
+        if isinstance(elb.share_with, SharedElbRef):
+            return elb.share_with.elb_id, None
+        if elb.managed is not None:
+            vpc_id = elb.managed.vpc_id or (cluster.vpc_id if cluster else None)
+            return self._managed_elb(name, elb.managed, elb.dedicated, vpc_id, child)
+        return None, None
+
+    def _managed_elb(
+        self,
+        name: str,
+        managed: ManagedElb,
+        dedicated: bool,
+        vpc_id: str | None,
+        child: pulumi.ResourceOptions,
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str | None] | None]:
+        from pulumi_huaweicloud import dedicatedelb, elb, vpc
+
+        protected = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=managed.protect))
+        eip: vpc.Eip | None = None
+        if managed.eip is not None:
+            bw = managed.eip.bandwidth
+            if bw.share_type == "WHOLE":
+                shared_id: pulumi.Input[str]
+                if bw.id is not None:
+                    shared_id = bw.id
+                else:
+                    shared = vpc.Bandwidth(
+                        f"{name}-bandwidth",
+                        name=bw.name,
+                        size=bw.size,
+                        charge_mode="bandwidth",
+                        opts=protected,
+                    )
+                    shared_id = shared.id
+                bandwidth = vpc.EipBandwidthArgs(share_type="WHOLE", id=shared_id)
+            else:
+                bandwidth = vpc.EipBandwidthArgs(
+                    share_type="PER", name=bw.name, size=bw.size, charge_mode=bw.charge_mode
+                )
+        if dedicated:
+            if managed.eip is not None:
+                eip = vpc.Eip(
+                    f"{name}-eip",
+                    publicip=vpc.EipPublicipArgs(type=managed.eip.type),
+                    bandwidth=bandwidth,
+                    opts=protected,
+                )
+            lb_dedicated = dedicatedelb.Loadbalancer(
+                f"{name}-elb",
+                name=managed.name,
+                vpc_id=vpc_id,
+                ipv4_subnet_id=managed.ipv4_subnet_id or managed.subnet_id,
+                availability_zones=managed.availability_zones or [],
+                l4_flavor_id=managed.l4_flavor_id,
+                l7_flavor_id=managed.l7_flavor_id,
+                ipv4_eip_id=eip.id if eip is not None else None,
+                opts=protected,
+            )
+            public = eip.address if eip is not None else None
+            return lb_dedicated.id, public
+        lb_shared = elb.Loadbalancer(
+            f"{name}-elb", name=managed.name, vip_subnet_id=managed.subnet_id, opts=protected
+        )
+        if managed.eip is not None:
+            # Binding at creation through the VIP port: no separate association resource to keep in sync.
+            eip = vpc.Eip(
+                f"{name}-eip",
+                publicip=vpc.EipPublicipArgs(type=managed.eip.type, port_id=lb_shared.vip_port_id),
+                bandwidth=bandwidth,
+                opts=protected,
+            )
+        return lb_shared.id, (eip.address if eip is not None else None)
+
+    def _deployment(
+        self, name: str, service: ServiceConfig, child: pulumi.ResourceOptions
+    ) -> k8s.apps.v1.Deployment:
+        core = k8s.core.v1
+        container_ports = []
+        for port in service.ports:
+            target = port.target_port if port.target_port is not None else port.port
+            if isinstance(target, int):  # a named targetPort refers to a port the image declares itself
+                container_ports.append(
+                    core.ContainerPortArgs(container_port=target, protocol=port.protocol, name=port.name)
+                )
+        resources = None
+        if service.resources is not None:
+            resources = core.ResourceRequirementsArgs(
+                requests=service.resources.requests, limits=service.resources.limits
+            )
+        labels = recommended_labels(name)
+        pod = core.PodSpecArgs(
+            containers=[
+                core.ContainerArgs(name=name, image=service.image, ports=container_ports, resources=resources)
+            ],
+            image_pull_secrets=[
+                core.LocalObjectReferenceArgs(name=secret) for secret in service.image_pull_secrets
+            ],
+            host_network=True if service.host_network else None,
+        )
+        return k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=service.namespace, labels=labels),
+            spec=k8s.apps.v1.DeploymentSpecArgs(
+                replicas=service.replicas,
+                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=selector_labels(name)),
+                template=core.PodTemplateSpecArgs(
+                    metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels), spec=pod
+                ),
+            ),
+            opts=child,
+        )
+
+    def _service(
+        self,
+        name: str,
+        service: ServiceConfig,
+        annotations: Mapping[str, pulumi.Input[str]],
+        child: pulumi.ResourceOptions,
+    ) -> k8s.core.v1.Service:
+        core = k8s.core.v1
+        ports = [
+            core.ServicePortArgs(
+                port=port.port,
+                protocol=port.protocol,
+                target_port=port.target_port if port.target_port is not None else port.port,
+                name=port.name,
+                node_port=port.node_port,
+            )
+            for port in service.ports
+        ]
+        opts = pulumi.ResourceOptions.merge(
+            child,
+            pulumi.ResourceOptions(
+                # CCE rejects changes to these annotations; a named Service must go before its replacement.
+                replace_on_changes=ann.replace_on_changes_paths(),
+                delete_before_replace=True,
+            ),
+        )
+        return core.Service(
+            f"{name}-service",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=name,
+                namespace=service.namespace,
+                labels=recommended_labels(name),
+                annotations=dict(annotations),
+            ),
+            spec=core.ServiceSpecArgs(
+                type="LoadBalancer",
+                selector=selector_labels(name),
+                ports=ports,
+                external_traffic_policy=service.external_traffic_policy,
+            ),
+            opts=opts,
+        )
+
+
+def _field(value: Any, name: str) -> Any:
+    """A field of an output object; the provider hands typed objects, some engines plain camelCase dicts."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
+        return value.get(camel, value.get(name))
+    return getattr(value, name, None)
+
+
+def _ingress_ip(status: Any) -> str | None:
+    for ingress in _field(_field(status, "load_balancer"), "ingress") or []:
+        ip = _field(ingress, "ip")
+        if ip:
+            return str(ip)
+    return None

@@ -1,0 +1,195 @@
+"""Stack config (or component args) -> typed model, with every shape problem as a coded diagnostic.
+
+Each service is parsed on its own, so one broken service does not hide the findings of the others.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .catalogue import rule
+from .diagnostics import Diagnostic
+from .model import ClusterConfig, ServiceConfig
+
+Loc = tuple[int | str, ...]
+
+
+def field_path(prefix: str, loc: Loc) -> str:
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel inside `X | None`, `list[X]`, `dict[str, X]`, `Annotated[X, ...]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return None
+    for arg in typing.get_args(annotation):
+        if origin is typing.Annotated or origin in (typing.Union, types.UnionType, list, dict):
+            found = _nested_model(arg)
+            if found:
+                return found
+    return None
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _allowed_keys(root: type[BaseModel], parent: Loc) -> list[str]:
+    model: type[BaseModel] | None = root
+    for part in parent:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        by_key = {info.alias or name: info for name, info in model.model_fields.items()}
+        by_key.update(model.model_fields)
+        info = by_key.get(part)
+        model = _nested_model(info.annotation) if info else None
+    return _keys_of(model) if model else []
+
+
+def _did_you_mean(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if not close:
+        lowered = {a.lower().replace("_", ""): a for a in allowed}
+        match = lowered.get(key.lower().replace("_", "").replace("-", ""))
+        close = [match] if match else []
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def _diagnostic(
+    root: type[BaseModel], prefix: str, resource: str | None, err: Mapping[str, Any]
+) -> Diagnostic:
+    loc: Loc = tuple(err["loc"])
+    path = field_path(prefix, loc)
+    kind = err["type"]
+    names = [p for p in loc if isinstance(p, str)]
+    if "autocreate" in names and names[-1] != "autocreate":
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(root, loc[:-1])
+            hint = _did_you_mean(str(loc[-1]), allowed)
+            return rule("PT203").finding(
+                resource,
+                path,
+                f"autocreate has no field {loc[-1]!r}.{hint}",
+                f"Remove {loc[-1]!r}; autocreate fields are: {', '.join(allowed)}.",
+            )
+        return rule("PT203").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+    if names and names[-1] == "class" and "elb" in names:
+        return rule("PT202").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(root, loc[:-1])
+        hint = _did_you_mean(str(loc[-1]), allowed)
+        return rule("PT901").finding(
+            resource,
+            path,
+            f"unknown key {loc[-1]!r}.{hint}",
+            f"Remove or rename {loc[-1]!r}; allowed here: {', '.join(allowed)}." if allowed else None,
+        )
+    if kind == "missing":
+        return rule("PT903").finding(resource, path, f"required key {loc[-1]!r} is missing.")
+    return rule("PT902").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+
+
+def _validate(
+    model: type[BaseModel], raw: object, prefix: str, resource: str | None
+) -> tuple[Any, list[Diagnostic]]:
+    """The model and every shape finding. When only some values are bad, those values are dropped
+    and the rest parsed again, so the rules still see (and report on) everything that is valid."""
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as exc:
+        diags = [_diagnostic(model, prefix, resource, err) for err in exc.errors()]
+        pruned = copy.deepcopy(raw)
+        for _ in range(5):
+            if not all(_prune(pruned, tuple(err["loc"])) for err in exc.errors()):
+                return None, diags
+            try:
+                return model.model_validate(pruned), diags
+            except ValidationError as again:
+                exc = again
+        return None, diags
+
+
+def _prune(data: Any, loc: Loc) -> bool:
+    """Remove the value at `loc` (its default applies then); False when it cannot be removed."""
+    if not loc:
+        return False
+    parent = data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return True  # already gone with an enclosing value
+    last = loc[-1]
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+        return True
+    return isinstance(parent, dict)  # a missing key cannot be pruned into existence
+
+
+def parse_cluster(raw: object, prefix: str = "cluster") -> tuple[ClusterConfig | None, list[Diagnostic]]:
+    parsed, diags = _validate(ClusterConfig, raw, prefix, None)
+    return parsed, diags
+
+
+def parse_service(raw: object, prefix: str) -> tuple[ServiceConfig | None, list[Diagnostic]]:
+    name = raw.get("name") if isinstance(raw, Mapping) else None
+    parsed, diags = _validate(ServiceConfig, raw, prefix, name if isinstance(name, str) else None)
+    return parsed, diags
+
+
+@dataclass
+class ParsedStack:
+    cluster: ClusterConfig | None
+    services: list[ServiceConfig]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # config path of each parsed service, e.g. services[1], by service name
+    paths: dict[str, str] = field(default_factory=dict)
+
+
+def parse_stack(cluster: object, services: object) -> ParsedStack:
+    """Both halves of the `cce-passthrough:` config namespace; None means the key is absent."""
+    diags: list[Diagnostic] = []
+    parsed_cluster: ClusterConfig | None = None
+    if cluster is None:
+        diags.append(rule("PT903").finding(None, "cluster", "required key 'cluster' is missing."))
+    else:
+        parsed_cluster, found = parse_cluster(cluster)
+        diags += found
+    parsed: list[ServiceConfig] = []
+    paths: dict[str, str] = {}
+    if services is None:
+        diags.append(rule("PT903").finding(None, "services", "required key 'services' is missing."))
+    elif not isinstance(services, list):
+        diags.append(
+            rule("PT902").finding(
+                None, "services", f"services must be a list (got {type(services).__name__})."
+            )
+        )
+    else:
+        for index, raw in enumerate(services):
+            prefix = f"services[{index}]"
+            service, found = parse_service(raw, prefix)
+            diags += found
+            if service is not None:
+                parsed.append(service)
+                paths.setdefault(service.name, prefix)
+    return ParsedStack(parsed_cluster, parsed, diags, paths)

@@ -1,0 +1,50 @@
+"""Findings: what every check, the component, the CLI and the policy pack speak."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding. `field` is the config path (`services[1].elb.autocreate.bandwidth_size`)."""
+
+    code: str
+    severity: Severity
+    resource: str | None
+    field: str
+    message: str
+    fix: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def render(self) -> str:
+        """One line per finding, code first (grep-able), then where, what and how to fix it."""
+        where = f"{self.resource}: " if self.resource else ""
+        return f"{self.code} {self.severity.value}: {where}{self.field}: {self.message} Fix: {self.fix}"
+
+
+def errors(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if d.severity is Severity.ERROR]
+
+
+def warnings(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if d.severity is not Severity.ERROR]
+
+
+def sort_key(d: Diagnostic) -> tuple[str, str, str, str]:
+    return (d.resource or "", d.field, d.code, d.message)

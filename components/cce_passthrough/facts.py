@@ -1,0 +1,128 @@
+"""Cluster facts the checks rest on, from the declared config and, when lookup is on, from
+`huaweicloud.cce.get_cluster`. Pure: the invoke itself lives in `lookup.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .catalogue import rule
+from .diagnostics import Diagnostic
+from .model import ClusterConfig
+from .versions import CceVersion, VersionError
+
+Flavor = Literal["standard", "turbo"]
+KubeProxyMode = Literal["iptables", "ipvs"]
+
+# `container_network_type` of CCE Turbo (Cloud Native Network 2.0); the data source has no `category`.
+TURBO_NETWORK_TYPE = "eni"
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    name: str | None
+    version: CceVersion
+    flavor: Flavor
+    kube_proxy_mode: KubeProxyMode
+    vpc_id: str | None
+
+    @property
+    def turbo(self) -> bool:
+        return self.flavor == "turbo"
+
+
+def _version(text: str, field: str) -> tuple[CceVersion | None, list[Diagnostic]]:
+    try:
+        return CceVersion.parse(text), []
+    except VersionError as exc:
+        return None, [rule("PT902").finding(None, field, f"{exc}.")]
+
+
+def declared_facts(
+    cluster: ClusterConfig, prefix: str = "cluster"
+) -> tuple[ClusterFacts | None, list[Diagnostic]]:
+    """Facts from config alone (lookup off): version, flavor and kubeProxyMode are required."""
+    diags: list[Diagnostic] = []
+    for key, value in (("version", cluster.version), ("flavor", cluster.flavor)):
+        if value is None:
+            diags.append(
+                rule("PT903").finding(
+                    None,
+                    f"{prefix}.{key}",
+                    f"{key} is required when cluster.lookup is false.",
+                    f"Declare cluster.{key}, or set cluster.lookup: true with cluster.name.",
+                )
+            )
+    diags += _require_kube_proxy_mode(cluster, prefix)
+    version, found = _version(cluster.version, f"{prefix}.version") if cluster.version else (None, [])
+    diags += found
+    if diags or version is None or cluster.flavor is None or cluster.kube_proxy_mode is None:
+        return None, diags
+    return ClusterFacts(cluster.name, version, cluster.flavor, cluster.kube_proxy_mode, cluster.vpc_id), []
+
+
+def _require_kube_proxy_mode(cluster: ClusterConfig, prefix: str) -> list[Diagnostic]:
+    if cluster.kube_proxy_mode is not None:
+        return []
+    return [
+        rule("PT903").finding(
+            None,
+            f"{prefix}.kubeProxyMode",
+            "kubeProxyMode is required: the cluster data source cannot tell iptables from ipvs.",
+            "Declare cluster.kubeProxyMode: iptables or ipvs (CCE console: cluster > Networking).",
+        )
+    ]
+
+
+def reconcile(
+    cluster: ClusterConfig, found: Mapping[str, Any], prefix: str = "cluster"
+) -> tuple[ClusterFacts | None, list[Diagnostic]]:
+    """Facts from a `get_cluster` result (snake_case keys), checked against what config declares."""
+    diags = _require_kube_proxy_mode(cluster, prefix)
+    raw_version = str(found.get("cluster_version") or "")
+    looked_up_version, bad = _version(raw_version, f"{prefix}.version")
+    if bad:
+        return None, [
+            rule("PT904").finding(
+                None,
+                f"{prefix}.version",
+                f"the lookup returned an unreadable cluster_version {raw_version!r}.",
+            )
+        ]
+    assert looked_up_version is not None
+    flavor: Flavor = "turbo" if found.get("container_network_type") == TURBO_NETWORK_TYPE else "standard"
+    vpc_id = found.get("vpc_id") or None
+
+    def contradiction(key: str, declared: object, actual: object) -> Diagnostic:
+        return rule("PT904").finding(
+            None,
+            f"{prefix}.{key}",
+            f"declared {key} {declared!r} but cluster {cluster.name!r} reports {actual!r}.",
+            f"Set cluster.{key} to {actual!r}, or remove it and rely on the lookup.",
+        )
+
+    if cluster.version:
+        declared_version, bad = _version(cluster.version, f"{prefix}.version")
+        diags += bad
+        if declared_version and not _same_version(declared_version, looked_up_version):
+            diags.append(contradiction("version", cluster.version, raw_version))
+    if cluster.flavor and cluster.flavor != flavor:
+        diags.append(contradiction("flavor", cluster.flavor, flavor))
+    if cluster.vpc_id and vpc_id and cluster.vpc_id != vpc_id:
+        diags.append(contradiction("vpcId", cluster.vpc_id, vpc_id))
+    if diags or cluster.kube_proxy_mode is None:
+        return None, diags
+    facts = ClusterFacts(
+        cluster.name, looked_up_version, flavor, cluster.kube_proxy_mode, vpc_id or cluster.vpc_id
+    )
+    return facts, []
+
+
+def _same_version(declared: CceVersion, actual: CceVersion) -> bool:
+    """`v1.28` agrees with `v1.28.3-r0`; a declared patch must match exactly."""
+    if declared.minor_key != actual.minor_key:
+        return False
+    if declared.patch is None or actual.patch is None:
+        return True
+    return (declared.patch, declared.release or 0) == (actual.patch, actual.release or 0)

@@ -1,0 +1,66 @@
+"""Kubernetes objects from planned resource inputs, and their check against the Kubernetes OpenAPI schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from .versions import CceVersion
+
+KUBERNETES_TYPES = {
+    "kubernetes:apps/v1:Deployment": ("apps/v1", "Deployment"),
+    "kubernetes:core/v1:Service": ("v1", "Service"),
+}
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def to_manifest(type_: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The object `kubectl apply` takes: apiVersion/kind first, integral floats back to ints."""
+    api_version, kind = KUBERNETES_TYPES[type_]
+    body = {k: _ints(v) for k, v in inputs.items() if k not in ("apiVersion", "kind")}
+    return {"apiVersion": api_version, "kind": kind, **body}
+
+
+def _ints(value: Any) -> Any:
+    # Numbers cross Pulumi's protobuf Struct as floats; a manifest needs integers.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: _ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ints(v) for v in value]
+    return value
+
+
+@cache
+def _available_schema_versions() -> tuple[tuple[int, int], ...]:
+    import kubernetes_validate.utils as kv_utils
+
+    versions = set()
+    for text in kv_utils.all_versions():
+        major, minor = text.split(".")[:2]
+        versions.add((int(major), int(minor)))
+    return tuple(sorted(versions))
+
+
+def schema_version(cluster: CceVersion) -> str:
+    """The schema release matching the cluster's minor, else the nearest one kubernetes-validate ships."""
+    available = _available_schema_versions()
+    wanted = cluster.minor_key
+    chosen = min(available, key=lambda v: (abs(v[1] - wanted[1]) if v[0] == wanted[0] else 1000, v))
+    return f"{chosen[0]}.{chosen[1]}.0"
+
+
+def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
+    """Raises ManifestError naming the failing path when the object breaks the schema."""
+    import kubernetes_validate
+
+    try:
+        kubernetes_validate.validate(dict(manifest), schema_version(cluster), strict=True)
+    except kubernetes_validate.ValidationError as exc:
+        where = ".".join(str(p) for p in exc.path) or "(root)"
+        raise ManifestError(f"{manifest.get('kind')} {where}: {exc.message}") from None

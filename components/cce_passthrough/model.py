@@ -1,0 +1,203 @@
+"""The typed model of a stack: cluster facts and services, parsed from stack config (camelCase) or from
+component args (snake_case). Pure: no Pulumi engine involved.
+
+Pydantic checks shape and types only (all problems at once, each with its path); value ranges and
+cross-field constraints are rules in `checks/`, so every finding carries a catalogue code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+def _integral_float_to_int(value: object) -> object:
+    # Numbers that travel through Pulumi's protobuf Struct (component provider, mocks) arrive as floats.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_integral_float_to_int)]
+Protocol = Literal["TCP", "UDP", "SCTP"]
+TrafficPolicy = Literal["Cluster", "Local"]
+
+# Accepted spellings of an ELB class, mapped to CCE's annotation value.
+ELB_CLASS_VALUES: dict[str, str] = {
+    "shared": "union",
+    "union": "union",
+    "dedicated": "performance",
+    "performance": "performance",
+}
+
+
+class _ConfigModel(BaseModel):
+    """camelCase in stack config, snake_case in Python args: both are accepted."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
+
+
+class ClusterConfig(_ConfigModel):
+    name: str | None = None
+    lookup: bool = False
+    version: str | None = None
+    flavor: Literal["standard", "turbo"] | None = None
+    kube_proxy_mode: Literal["iptables", "ipvs"] | None = None
+    vpc_id: str | None = None
+
+
+class PortConfig(_ConfigModel):
+    port: Int
+    name: str | None = None
+    target_port: Int | str | None = None
+    protocol: Protocol = "TCP"
+    node_port: Int | None = None
+
+
+class ResourcesConfig(_ConfigModel):
+    requests: dict[str, str] | None = None
+    limits: dict[str, str] | None = None
+
+
+class Autocreate(BaseModel):
+    """`kubernetes.io/elb.autocreate`, CCE's own snake_case keys, pasteable from the CCE docs."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    type: Literal["public", "inner"] | None = None
+    name: str | None = None
+    bandwidth_name: str | None = None
+    bandwidth_chargemode: Literal["bandwidth", "traffic"] | None = None
+    bandwidth_size: Int | None = None
+    bandwidth_sharetype: Literal["PER"] | None = None
+    eip_type: str | None = None
+    vip_subnet_cidr_id: str | None = None
+    vip_address: str | None = None
+    ipv6_vip_virsubnet_id: str | None = None
+    ipv6_bandwidth_id: str | None = None
+    elb_virsubnet_ids: list[str] | None = None
+    available_zone: list[str] | None = None
+    l4_flavor_name: str | None = None
+    l7_flavor_name: str | None = None
+    l4_flavor_id: str | None = None
+    l7_flavor_id: str | None = None
+
+    def to_annotation_object(self) -> dict[str, Any]:
+        """Only the fields the user set, in declaration order: the JSON CCE receives."""
+        return self.model_dump(exclude_none=True)
+
+
+DEDICATED_ONLY_AUTOCREATE_FIELDS = (
+    "ipv6_vip_virsubnet_id",
+    "ipv6_bandwidth_id",
+    "elb_virsubnet_ids",
+    "available_zone",
+    "l4_flavor_name",
+    "l7_flavor_name",
+    "l4_flavor_id",
+    "l7_flavor_id",
+)
+PUBLIC_AUTOCREATE_FIELDS = (
+    "bandwidth_name",
+    "bandwidth_chargemode",
+    "bandwidth_size",
+    "bandwidth_sharetype",
+    "eip_type",
+)
+
+
+class ExistingElb(_ConfigModel):
+    # Any: a plain id from config, or an Output from another stack (checked when it resolves).
+    id: Any
+
+
+class ManagedBandwidth(_ConfigModel):
+    """PER: a bandwidth of this EIP alone. WHOLE: a shared bandwidth, created here or given by id."""
+
+    share_type: Literal["PER", "WHOLE"] = "PER"
+    name: str | None = None
+    size: Int | None = None
+    charge_mode: Literal["traffic", "bandwidth"] = "traffic"
+    id: str | None = None
+
+
+class ManagedEip(_ConfigModel):
+    type: str = "5_bgp"
+    bandwidth: ManagedBandwidth
+
+
+class ManagedElb(_ConfigModel):
+    """An ELB Pulumi creates with pulumi-huaweicloud, optionally with an EIP."""
+
+    subnet_id: str
+    name: str | None = None
+    vpc_id: str | None = None
+    availability_zones: list[str] | None = None
+    ipv4_subnet_id: str | None = None
+    l4_flavor_id: str | None = None
+    l7_flavor_id: str | None = None
+    eip: ManagedEip | None = None
+    protect: bool = False
+
+
+class SharedElbRef(_ConfigModel):
+    """Component args form of shareWith: the other service's name and its ELB id output."""
+
+    service: str
+    elb_id: Any = None
+
+
+class ElbConfig(_ConfigModel):
+    elb_class: str | None = Field(default=None, alias="class")
+    autocreate: Autocreate | None = None
+    existing: ExistingElb | None = None
+    managed: ManagedElb | None = None
+    share_with: str | SharedElbRef | None = None
+
+    @property
+    def annotation_class(self) -> str | None:
+        return ELB_CLASS_VALUES.get(self.elb_class or "")
+
+    @property
+    def dedicated(self) -> bool:
+        return self.annotation_class == "performance"
+
+    @property
+    def sources(self) -> list[str]:
+        names = ("autocreate", "existing", "managed", "share_with")
+        return [name for name in names if getattr(self, name) is not None]
+
+    @property
+    def share_with_service(self) -> str | None:
+        if isinstance(self.share_with, SharedElbRef):
+            return self.share_with.service
+        return self.share_with
+
+
+class ServiceConfig(_ConfigModel):
+    name: str
+    image: str
+    ports: list[PortConfig]
+    elb: ElbConfig
+    namespace: str = "default"
+    replicas: Int = 1
+    resources: ResourcesConfig | None = None
+    image_pull_secrets: list[str] = Field(default_factory=lambda: ["default-secret"])
+    external_traffic_policy: TrafficPolicy = "Cluster"
+    pass_through: bool = True
+    host_network: bool = False
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+
+class StackConfig(_ConfigModel):
+    cluster: ClusterConfig
+    services: list[ServiceConfig]

@@ -1,0 +1,51 @@
+"""`cce-passthrough preview`: the project's real program, offline, against one stack file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
+from .engine import OfflineMocks, PlanResult, run_program
+from .stackconfig import StackConfig, load_project, load_stack_config
+
+NETWORK_TYPE = {"turbo": "eni", "standard": "vpc-router"}
+
+
+class DeclaredFacts:
+    """Answers invokes from what the stack declares, shaped like the provider's results (camelCase)."""
+
+    def __init__(self, config: StackConfig) -> None:
+        cluster = config.object(f"{config.project}:cluster")
+        self.cluster: Mapping[str, Any] = cluster if isinstance(cluster, Mapping) else {}
+
+    def __call__(self, token: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        vpc_id = self.cluster.get("vpcId") or ""
+        if token == GET_CLUSTER:
+            return {
+                "id": f"offline-{args.get('name', 'cluster')}",
+                "name": args.get("name") or self.cluster.get("name"),
+                "clusterVersion": self.cluster.get("version"),
+                "containerNetworkType": NETWORK_TYPE.get(str(self.cluster.get("flavor")), "vpc-router"),
+                "vpcId": vpc_id,
+                "status": "Available",
+            }
+        if token == GET_SHARED_ELB:
+            return {"id": args.get("id"), "status": "ACTIVE"}
+        if token == GET_DEDICATED_ELBS:
+            return {"loadbalancers": [{"id": args.get("loadbalancerId"), "vpcId": vpc_id}]}
+        raise LookupError(f"the offline preview has no answer for {token}")
+
+
+def preview(
+    project_dir: Path, stack: str | None = None, config_file: Path | None = None, preview: bool = True
+) -> PlanResult:
+    """Raises StackFileError when the project or stack file cannot be read."""
+    project = load_project(project_dir)
+    stack_file = config_file if config_file is not None else project.stack_file(stack or "dev")
+    config = load_stack_config(project, stack_file, stack if config_file is None else None)
+    mocks = OfflineMocks(DeclaredFacts(config), preview=preview)
+    return run_program(
+        project.main, project.name, config.stack, config.values, config.secret_keys, mocks, preview
+    )

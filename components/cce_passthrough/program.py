@@ -1,0 +1,115 @@
+"""The Pulumi program behind the project's `__main__.py`: stack config -> providers -> one component per
+service -> stack outputs. Every finding of the whole stack is collected before anything is declared."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .args import PassThroughServiceArgs
+from .checks import check_stack
+from .checks.stack import check_cross_service
+from .component import PassThroughService, config_path
+from .config import ParsedStack, parse_stack
+from .diagnostics import Diagnostic, errors
+from .facts import ClusterFacts, declared_facts
+from .lookup import lookup_cluster
+from .model import ServiceConfig
+from .reporting import publish
+
+NAMESPACE = "cce-passthrough"
+
+
+def _providers() -> tuple[k8s.Provider, pulumi.ProviderResource]:
+    from pulumi_huaweicloud import Provider as HuaweiCloudProvider
+
+    project = pulumi.Config(NAMESPACE)
+    # Unset: the provider reads KUBECONFIG / ~/.kube/config itself.
+    kubernetes = k8s.Provider("kubernetes", kubeconfig=project.get_secret("kubeconfig"))
+    huawei = pulumi.Config("huaweicloud")
+    # Unset keys fall back to the provider's HW_* environment variables; secrets stay secret outputs.
+    huaweicloud = HuaweiCloudProvider(
+        "huaweicloud",
+        region=huawei.get("region"),
+        access_key=huawei.get_secret("accessKey"),
+        secret_key=huawei.get_secret("secretKey"),
+        project_id=huawei.get("projectId"),
+    )
+    return kubernetes, huaweicloud
+
+
+def _cluster_facts(
+    stack: ParsedStack, huaweicloud: pulumi.ProviderResource
+) -> tuple[ClusterFacts | None, list[Diagnostic]]:
+    if stack.cluster is None:
+        return None, []
+    if stack.cluster.lookup:
+        # One lookup for the whole stack, however many services; components get the resolved facts.
+        return lookup_cluster(stack.cluster, pulumi.InvokeOptions(provider=huaweicloud))
+    return declared_facts(stack.cluster)
+
+
+def _component_args(
+    service: ServiceConfig, cluster: ClusterFacts, built: dict[str, PassThroughService]
+) -> PassThroughServiceArgs:
+    raw: dict[str, Any] = service.model_dump(exclude_unset=True, exclude_none=True, by_alias=False)
+    raw.pop("name")
+    elb = dict(raw["elb"])
+    if "elb_class" in elb:
+        elb["class"] = elb.pop("elb_class")
+    target = service.elb.share_with_service
+    if target is not None:
+        elb["share_with"] = {"service": target, "elb_id": built[target].elb_id}
+    raw["elb"] = elb
+    raw["cluster"] = {
+        "lookup": False,
+        "version": str(cluster.version),
+        "flavor": cluster.flavor,
+        "kube_proxy_mode": cluster.kube_proxy_mode,
+        **({"name": cluster.name} if cluster.name else {}),
+        **({"vpc_id": cluster.vpc_id} if cluster.vpc_id else {}),
+    }
+    return cast(PassThroughServiceArgs, raw)
+
+
+def _creation_order(services: list[ServiceConfig]) -> list[ServiceConfig]:
+    """Owners of an ELB before the services that share it."""
+    return sorted(services, key=lambda s: s.elb.share_with_service is not None)
+
+
+def main() -> None:
+    project = pulumi.Config(NAMESPACE)
+    stack = parse_stack(project.get_object("cluster"), project.get_object("services"))
+    kubernetes, huaweicloud = _providers()
+    cluster, findings = _cluster_facts(stack, huaweicloud)
+    findings = stack.diagnostics + findings + check_stack(stack.services, cluster, stack.paths)
+    if errors(findings) or cluster is None:
+        publish(findings)  # raises: nothing is declared when any part of the stack is wrong
+    cross = check_cross_service(stack.services, cluster, stack.paths)
+    assert cluster is not None
+
+    built: dict[str, PassThroughService] = {}
+    opts = pulumi.ResourceOptions(providers={"kubernetes": kubernetes, "huaweicloud": huaweicloud})
+    for service in _creation_order(stack.services):
+        with config_path(stack.paths[service.name]):
+            built[service.name] = PassThroughService(
+                service.name, _component_args(service, cluster, built), opts=opts
+            )
+    for finding in cross:
+        publish([finding], built.get(finding.resource or ""))
+
+    for service in stack.services:
+        component = built[service.name]
+        pulumi.export(
+            service.name,
+            {
+                "service_name": component.service_name,
+                "namespace": component.namespace,
+                "elb_id": component.elb_id,
+                "load_balancer_ip": component.load_balancer_ip,
+                "public_ip": component.public_ip,
+                "annotations": component.annotations,
+            },
+        )

@@ -1,0 +1,49 @@
+"""Publishing findings through Pulumi: warnings as `pulumi.log.warn` on the resource they concern,
+errors as one `pulumi.RunError` listing every one (so a preview fails with a message, no traceback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import pulumi
+
+from .diagnostics import Diagnostic, errors, sort_key, warnings
+
+Listener = Callable[[Diagnostic], None]
+_listeners: list[Listener] = []
+
+
+class ConstraintViolation(pulumi.RunError):
+    """The configuration breaks documented CCE constraints; `diagnostics` holds every error found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=sort_key)
+        count = len(self.diagnostics)
+        lines = [f"cce-passthrough: {count} error{'s' if count != 1 else ''} in the configuration:"]
+        lines += [f"  {d.render()}" for d in self.diagnostics]
+        super().__init__("\n".join(lines))
+
+
+@contextmanager
+def listening(listener: Listener) -> Iterator[None]:
+    """Also hand every published finding to `listener` (the offline preview collects them this way)."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+def publish(findings: Iterable[Diagnostic], resource: pulumi.Resource | None = None) -> None:
+    """Warn about warnings and infos; raise ConstraintViolation when there is any error."""
+    findings = sorted(findings, key=sort_key)
+    for finding in findings:
+        for listener in _listeners:
+            listener(finding)
+    for finding in warnings(findings):
+        log = pulumi.log.info if finding.severity.value == "info" else pulumi.log.warn
+        log(finding.render(), resource=resource)
+    failed = errors(findings)
+    if failed:
+        raise ConstraintViolation(failed)

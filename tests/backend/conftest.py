@@ -1,0 +1,213 @@
+"""Fixtures for the state-backend tests: a real S3-protocol server (moto) on 127.0.0.1.
+
+* ``s3_server``: one ``ThreadedMotoServer`` per session on ``127.0.0.1``, port 0 (free port),
+  started and stopped here; its request log (werkzeug) is silenced.
+* ``aws_env`` (autouse): dummy credentials, no ``~/.aws`` files, no instance metadata, no
+  proxies, no inherited endpoint/profile/Huawei variables.
+* ``network_guard`` (autouse): any connect or name lookup to something other than loopback
+  fails the test, so "no test touches a network address other than 127.0.0.1" is enforced.
+* ``moto_iam_auth``: turns on moto's IAM request authentication (server control endpoint
+  ``/moto-api/reset-auth``) for one test and turns it off again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.config
+import pytest
+from moto.server import ThreadedMotoServer
+
+from cce_passthrough.backend.cli import add_backend_parser, run_backend
+
+DUMMY_ACCESS_KEY = "AKIATESTDUMMYKEY0001"
+DUMMY_SECRET_KEY = "dummy-secret-key-for-tests-only-0001"
+REGION = "us-east-1"
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@dataclass(frozen=True)
+class S3Server:
+    host: str
+    port: int
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def control(self, path: str, body: bytes) -> bytes:
+        """POST to moto's own control API (never through a proxy)."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(
+            f"{self.endpoint}{path}", data=body, method="POST", headers={"Content-Type": "text/plain"}
+        )
+        with opener.open(request, timeout=10) as response:
+            data: bytes = response.read()
+            return data
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    for name in ("werkzeug", "moto"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        assert host == "127.0.0.1"
+        yield S3Server(host, port)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "HW_ACCESS_KEY",
+        "HW_SECRET_KEY",
+        "HW_SECURITY_TOKEN",
+        "PULUMI_BACKEND_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_KEY)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-such-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-such-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+def _host_of(address: Any) -> str | None:
+    if isinstance(address, tuple) and address:
+        return str(address[0])
+    return None  # AF_UNIX paths and the like are not network addresses
+
+
+@pytest.fixture(autouse=True)
+def network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(address: Any) -> None:
+        host = _host_of(address)
+        if host is not None and host not in _LOOPBACK:
+            raise AssertionError(f"test tried to reach non-loopback address {host!r}")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and str(host) not in _LOOPBACK:
+            raise AssertionError(f"test tried to resolve non-loopback host {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def bucket_name() -> str:
+    return f"state-{uuid.uuid4().hex[:20]}"
+
+
+@pytest.fixture
+def s3_client(s3_server: S3Server) -> Any:
+    """A plain boto3 client for arranging and reading back (not the code under test)."""
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint,
+        region_name=REGION,
+        aws_access_key_id=DUMMY_ACCESS_KEY,
+        aws_secret_access_key=DUMMY_SECRET_KEY,
+        config=botocore.config.Config(s3={"addressing_style": "path"}),
+    )
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run ``cce-passthrough backend ...`` through argparse exactly as the main CLI will."""
+
+    def run(*argv: str) -> CliResult:
+        parser = argparse.ArgumentParser(prog="cce-passthrough")
+        sub = parser.add_subparsers(dest="command")
+        add_backend_parser(sub)
+        capsys.readouterr()
+        code = run_backend(parser.parse_args(["backend", *argv]))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def target_args(s3_server: S3Server, bucket_name: str) -> list[str]:
+    return ["--bucket", bucket_name, "--region", REGION, "--endpoint", s3_server.endpoint]
+
+
+@pytest.fixture
+def moto_iam_auth(s3_server: S3Server) -> Iterator[None]:
+    """Make moto authenticate every request against its IAM users for this test only."""
+    previous = json.loads(s3_server.control("/moto-api/reset-auth", b"0"))[
+        "PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"
+    ]
+    try:
+        yield
+    finally:
+        s3_server.control("/moto-api/reset-auth", str(previous).encode())
+
+
+def _assert_one_error_line(result: CliResult, *fragments: str) -> str:
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("cce-passthrough: error: "), lines[0]
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def one_error_line() -> Any:
+    """``one_error_line(result, *fragments)``: exactly one prefixed stderr line containing them."""
+    return _assert_one_error_line

@@ -1,0 +1,79 @@
+"""Running the real program offline in tests, with invokes answered from fixture files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cce_passthrough.lookup import GET_CLUSTER
+from cce_passthrough.offline.engine import OfflineMocks, PlanResult, run_program
+from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+
+
+class FixtureInvokes:
+    """Answers `get_cluster` from tests/fixtures/invokes/getCluster-<name>.json (camelCase, as the provider)."""
+
+    def __init__(self, failures: Mapping[str, str] | None = None) -> None:
+        self.failures = dict(failures or {})
+
+    def __call__(self, token: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        if token in self.failures:
+            raise LookupError(self.failures[token])
+        if token == GET_CLUSTER:
+            path = FIXTURES / "invokes" / f"getCluster-{args.get('name')}.json"
+            if not path.exists():
+                raise LookupError(f"Error: cluster {args.get('name')!r} not found (HTTP 404)")
+            data: dict[str, Any] = json.loads(path.read_text())
+            return data
+        raise LookupError(f"no fixture for {token}")
+
+
+def run_stack(
+    stack: str | None = None,
+    *,
+    config_file: Path | None = None,
+    preview: bool = True,
+    invokes: FixtureInvokes | None = None,
+) -> tuple[PlanResult, OfflineMocks]:
+    project = load_project(ROOT)
+    path = config_file if config_file is not None else project.stack_file(stack or "dev")
+    config = load_stack_config(project, path, stack)
+    mocks = OfflineMocks(invokes or FixtureInvokes(), preview=preview)
+    result = run_program(
+        project.main, project.name, config.stack, config.values, config.secret_keys, mocks, preview
+    )
+    return result, mocks
+
+
+def write_stack(directory: Path, cluster: Mapping[str, Any], services: list[Any], name: str = "test") -> Path:
+    path = directory / f"Pulumi.{name}.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {"config": {"cce-passthrough:cluster": dict(cluster), "cce-passthrough:services": services}},
+            sort_keys=False,
+        )
+    )
+    return path
+
+
+STANDARD_CLUSTER = {"name": "t-cce", "version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"}
+
+
+def service(name: str = "web", **overrides: Any) -> dict[str, Any]:
+    """A valid service (shared autocreated inner ELB), with top-level keys replaced by `overrides`."""
+    base: dict[str, Any] = {
+        "name": name,
+        "image": "nginx:1.27",
+        "ports": [{"name": "http", "port": 80, "targetPort": 80, "protocol": "TCP"}],
+        "elb": {"class": "shared", "autocreate": {"type": "inner", "name": f"{name}-elb"}},
+    }
+    base.update(overrides)
+    return base

@@ -1,0 +1,81 @@
+"""The component as another stack uses it: `from cce_passthrough import PassThroughService`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cce_passthrough.offline.engine import OfflineMocks, run_program
+from helpers import FixtureInvokes
+
+PROGRAM = """
+import pulumi
+from cce_passthrough import PassThroughService
+
+app = PassThroughService(
+    "web",
+    args={
+        "cluster": {"version": "v1.28", "flavor": "standard", "kube_proxy_mode": "iptables"},
+        "image": "nginx:1.27",
+        "replicas": 3,
+        "ports": [{"name": "http", "port": 80, "target_port": 8080}],
+        "external_traffic_policy": "Local",
+        "elb": {"class": "shared", "autocreate": {"type": "inner", "name": "web-elb"}},
+    },
+)
+pulumi.export("annotations", app.annotations)
+pulumi.export("service_name", app.service_name)
+"""
+
+BROKEN = """
+from cce_passthrough import PassThroughService
+
+PassThroughService(
+    "Web_App",
+    args={
+        "cluster": {"version": "v1.15", "flavor": "standard", "kube_proxy_mode": "iptables"},
+        "image": "nginx",
+        "ports": [{"port": 70000}],
+        "elb": {"class": "dedicated", "autocreate": {"type": "public", "bandwidth_size": 350.5}},
+    },
+)
+"""
+
+
+def _run(tmp_path: Path, source: str, preview: bool = True):  # type: ignore[no-untyped-def]
+    main = tmp_path / "__main__.py"
+    main.write_text(source)
+    mocks = OfflineMocks(FixtureInvokes(), preview=preview)
+    return run_program(main, "consumer", "dev", {}, [], mocks, preview)
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
+def test_snake_case_args_build_the_same_annotations(tmp_path: Path, preview: bool) -> None:
+    result = _run(tmp_path, PROGRAM, preview)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert result.outputs["annotations"] == {
+        "kubernetes.io/elb.class": "union",
+        "kubernetes.io/elb.autocreate": '{"type":"inner","name":"web-elb"}',
+        "kubernetes.io/elb.pass-through": "onlyLocal",
+    }
+    assert result.outputs["service_name"] == "web"
+    component = result.resource("web")
+    assert component.type == "cce-passthrough:index:PassThroughService"
+    deployment = result.resource("web-deployment")
+    assert deployment.parent == component.urn
+    assert deployment.inputs["spec"]["template"]["spec"]["containers"][0]["ports"] == [
+        {"containerPort": 8080, "name": "http", "protocol": "TCP"}
+    ]
+
+
+def test_every_error_is_reported_at_once_before_any_child(tmp_path: Path) -> None:
+    result = _run(tmp_path, BROKEN)
+    assert not result.ok
+    codes = {d.code for d in result.diagnostics}
+    # bad name, port out of range, pass-through on v1.15, dedicated before v1.17,
+    # float bandwidth, public without bandwidth fields, no AZ / L4 flavor for dedicated
+    assert {"PT401", "PT101", "PT103", "PT203", "PT204", "PT207"} <= codes
+    for finding in result.diagnostics:
+        assert finding.fix and finding.field and finding.message
+    assert not [r for r in result.resources if r.custom], "no child is declared"
