@@ -2,9 +2,8 @@
 are known at preview and work under Pulumi's component provider host. Keys are the snake_case
 form of the stack config keys (interface.md §2)."""
 
-from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import TypedDict
 
 import pulumi
 from typing_extensions import NotRequired
@@ -19,9 +18,9 @@ class ClusterArgs(TypedDict):
     """True: read version, flavor and VPC from the cloud at preview; False (default): trust the facts below."""
     version: NotRequired[str]
     """`vX.Y` or `vX.Y.Z-rN`."""
-    flavor: NotRequired[Literal["standard", "turbo"]]
+    flavor: NotRequired[str]
     """CCE Standard or CCE Turbo."""
-    kube_proxy_mode: Literal["iptables", "ipvs"]
+    kube_proxy_mode: str
     """kube-proxy mode; the data source cannot tell it, so it is always declared."""
     vpc_id: NotRequired[str]
     """The cluster's VPC, checked against the ELB's when both are known."""
@@ -34,9 +33,9 @@ class PortArgs(TypedDict):
     """Listener and Service port, 1-65535."""
     name: NotRequired[str]
     """DNS-1035 name; required when there are several ports."""
-    target_port: NotRequired[int | str]
-    """Container port number or name; defaults to `port`."""
-    protocol: NotRequired[Literal["TCP", "UDP", "SCTP"]]
+    target_port: NotRequired[int]
+    """Container port; defaults to `port`. (Stack config also takes a port name.)"""
+    protocol: NotRequired[str]
     """Defaults to TCP."""
     node_port: NotRequired[int]
     """30000-32767; chosen by Kubernetes when absent."""
@@ -50,12 +49,12 @@ class ResourcesArgs(TypedDict):
 class AutocreateArgs(TypedDict, total=False):
     """`kubernetes.io/elb.autocreate`, with CCE's own field names."""
 
-    type: Literal["public", "inner"]
+    type: str
     name: str
     bandwidth_name: str
-    bandwidth_chargemode: Literal["bandwidth", "traffic"]
+    bandwidth_chargemode: str
     bandwidth_size: int
-    bandwidth_sharetype: Literal["PER"]
+    bandwidth_sharetype: str
     eip_type: str
     vip_subnet_cidr_id: str
     vip_address: str
@@ -75,11 +74,11 @@ class ExistingElbArgs(TypedDict):
 
 
 class ManagedBandwidthArgs(TypedDict):
-    share_type: NotRequired[Literal["PER", "WHOLE"]]
+    share_type: NotRequired[str]
     """PER: the EIP's own bandwidth. WHOLE: a shared bandwidth, created here (name, size) or given by id."""
     name: NotRequired[str]
     size: NotRequired[int]
-    charge_mode: NotRequired[Literal["traffic", "bandwidth"]]
+    charge_mode: NotRequired[str]
     id: NotRequired[str]
 
 
@@ -116,7 +115,7 @@ class SharedElbArgs(TypedDict):
 ElbArgs = TypedDict(
     "ElbArgs",
     {
-        "class": Literal["shared", "dedicated", "union", "performance"],
+        "class": str,
         "autocreate": NotRequired[AutocreateArgs],
         "existing": NotRequired[ExistingElbArgs],
         "managed": NotRequired[ManagedElbArgs],
@@ -142,7 +141,7 @@ class PassThroughServiceArgs(TypedDict):
     resources: NotRequired[ResourcesArgs]
     image_pull_secrets: NotRequired[list[str]]
     """Defaults to CCE's `default-secret`."""
-    external_traffic_policy: NotRequired[Literal["Cluster", "Local"]]
+    external_traffic_policy: NotRequired[str]
     pass_through: NotRequired[bool]
     """Send in-cluster traffic to the ELB address through the ELB (default true)."""
     host_network: NotRequired[bool]

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -109,6 +110,8 @@ def _run_explain(code: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # pulumi-huaweicloud 0.0.12 imports pkg_resources; its deprecation notice is not ours to print.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     args = _parser().parse_args(argv)
     if args.command == "preview":
         return _run_preview(args)
