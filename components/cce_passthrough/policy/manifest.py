@@ -1,0 +1,96 @@
+"""A Kubernetes Service, as a policy sees it (wire names), read back into the typed model. Pure."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .. import annotations as ann
+from ..catalogue import rule
+from ..config import parse_service
+from ..diagnostics import Diagnostic
+from ..model import ServiceConfig
+
+# A Service carries no image; the model needs one, the rules never read it.
+_NO_IMAGE = "(not part of a Service)"
+_CLASS_NAMES = {"union": "shared", "performance": "dedicated"}
+
+
+def is_cce_load_balancer(props: Mapping[str, Any]) -> bool:
+    spec = props.get("spec") or {}
+    annotations = (props.get("metadata") or {}).get("annotations") or {}
+    return spec.get("type") == "LoadBalancer" and any(str(k).startswith(ann.PREFIX) for k in annotations)
+
+
+# Stands for an ELB id that only exists after `pulumi up` (a managed or shared ELB at preview).
+ID_KNOWN_AFTER_APPLY = "(known after apply)"
+
+
+def _known_annotations(
+    metadata: Mapping[str, Any], unknown: tuple[type[Exception], ...]
+) -> tuple[dict[str, Any], set[str]]:
+    """The annotations whose values are known, and the keys of those that are not."""
+    known: dict[str, Any] = {}
+    pending: set[str] = set()
+    raw = metadata.get("annotations") or {}
+    for key in raw:
+        try:
+            known[str(key)] = raw[key]
+        except unknown:
+            pending.add(str(key))
+    return known, pending
+
+
+def elb_id_pending(service: ServiceConfig) -> bool:
+    return service.elb.share_with_service == ID_KNOWN_AFTER_APPLY
+
+
+def service_from_manifest(
+    props: Mapping[str, Any], unknown: tuple[type[Exception], ...] = ()
+) -> tuple[ServiceConfig | None, list[Diagnostic]]:
+    """`unknown`: the exception a policy proxy raises when a value is unknown at preview."""
+    metadata = props.get("metadata") or {}
+    spec = props.get("spec") or {}
+    name = str(metadata.get("name") or "service")
+    annotations, pending = _known_annotations(metadata, unknown)
+    elb: dict[str, Any] = {}
+    if ann.ID in pending:
+        elb["share_with"] = {"service": ID_KNOWN_AFTER_APPLY}
+    if ann.CLASS in annotations:
+        value = annotations.pop(ann.CLASS)
+        elb["class"] = _CLASS_NAMES.get(value, value)
+    found: list[Diagnostic] = []
+    if ann.AUTOCREATE in annotations:
+        text = annotations.pop(ann.AUTOCREATE)
+        try:
+            elb["autocreate"] = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            found.append(
+                rule("PT203").finding(name, f'annotations["{ann.AUTOCREATE}"]', f"not valid JSON: {exc}.")
+            )
+    if ann.ID in annotations:
+        elb["existing"] = {"id": annotations.pop(ann.ID)}
+    policy = spec.get("externalTrafficPolicy") or "Cluster"
+    pass_through = annotations.get(ann.PASS_THROUGH)
+    expected = ann.ONLY_LOCAL if policy == "Local" else "true"
+    if pass_through == expected or (pass_through is None and policy == "Local"):
+        annotations.pop(ann.PASS_THROUGH, None)
+    ports = [
+        {
+            key: port[key]
+            for key in ("name", "port", "targetPort", "protocol", "nodePort")
+            if port.get(key) is not None
+        }
+        for port in spec.get("ports") or []
+    ]
+    raw = {
+        "name": name,
+        "namespace": metadata.get("namespace") or "default",
+        "image": _NO_IMAGE,
+        "ports": ports,
+        "externalTrafficPolicy": policy,
+        "passThrough": pass_through in ("true", ann.ONLY_LOCAL) or policy == "Local",
+        "annotations": annotations,
+        "elb": elb,
+    }
+    service, shape = parse_service(raw, "")
+    return service, found + shape
