@@ -20,7 +20,7 @@ def test_preview_dev_prints_the_plan_and_exits_0(capsys: pytest.CaptureFixture[s
     assert "cce-passthrough:index:PassThroughService" in out
     assert "kubernetes:core/v1:Service" in out and "nginx-service" in out
     assert "replaces on change of elb.class, elb.id, elb.autocreate" in out
-    assert "+ 6 to create" in out
+    assert "+ 5 to create" in out
     assert "\033[" not in out  # no colour when not on a terminal
 
 

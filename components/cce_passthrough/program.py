@@ -22,26 +22,34 @@ from .reporting import publish
 NAMESPACE = "cce-passthrough"
 
 
-def _providers() -> tuple[k8s.Provider, pulumi.ProviderResource]:
+def _kubernetes_provider() -> k8s.Provider:
+    # Unset: the provider reads KUBECONFIG / ~/.kube/config itself.
+    return k8s.Provider("kubernetes", kubeconfig=pulumi.Config(NAMESPACE).get_secret("kubeconfig"))
+
+
+def _huaweicloud_provider() -> pulumi.ProviderResource:
     from pulumi_huaweicloud import Provider as HuaweiCloudProvider
 
-    project = pulumi.Config(NAMESPACE)
-    # Unset: the provider reads KUBECONFIG / ~/.kube/config itself.
-    kubernetes = k8s.Provider("kubernetes", kubeconfig=project.get_secret("kubeconfig"))
     huawei = pulumi.Config("huaweicloud")
     # Unset keys fall back to the provider's HW_* environment variables; secrets stay secret outputs.
-    huaweicloud = HuaweiCloudProvider(
+    return HuaweiCloudProvider(
         "huaweicloud",
         region=huawei.get("region"),
         access_key=huawei.get_secret("accessKey"),
         secret_key=huawei.get_secret("secretKey"),
         project_id=huawei.get("projectId"),
     )
-    return kubernetes, huaweicloud
+
+
+def _needs_huaweicloud(stack: ParsedStack) -> bool:
+    """Only a lookup or a Pulumi-managed ELB talks to Huawei Cloud; with autocreate CCE does it all,
+    and a stack that never calls the cloud needs no cloud credentials."""
+    looks_up = stack.cluster is not None and stack.cluster.lookup
+    return looks_up or any(s.elb.managed is not None for s in stack.services)
 
 
 def _cluster_facts(
-    stack: ParsedStack, huaweicloud: pulumi.ProviderResource
+    stack: ParsedStack, huaweicloud: pulumi.ProviderResource | None
 ) -> tuple[ClusterFacts | None, list[Diagnostic]]:
     if stack.cluster is None:
         return None, []
@@ -82,7 +90,8 @@ def _creation_order(services: list[ServiceConfig]) -> list[ServiceConfig]:
 def main() -> None:
     project = pulumi.Config(NAMESPACE)
     stack = parse_stack(project.get_object("cluster"), project.get_object("services"))
-    kubernetes, huaweicloud = _providers()
+    kubernetes = _kubernetes_provider()
+    huaweicloud = _huaweicloud_provider() if _needs_huaweicloud(stack) else None
     cluster, findings = _cluster_facts(stack, huaweicloud)
     findings = stack.diagnostics + findings + check_stack(stack.services, cluster, stack.paths)
     if errors(findings) or cluster is None:
@@ -91,7 +100,8 @@ def main() -> None:
     assert cluster is not None
 
     built: dict[str, PassThroughService] = {}
-    opts = pulumi.ResourceOptions(providers={"kubernetes": kubernetes, "huaweicloud": huaweicloud})
+    providers = {"kubernetes": kubernetes, **({"huaweicloud": huaweicloud} if huaweicloud else {})}
+    opts = pulumi.ResourceOptions(providers=providers)
     for service in _creation_order(stack.services):
         with config_path(stack.paths[service.name]):
             built[service.name] = PassThroughService(
