@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from cce_passthrough.lookup import GET_CLUSTER
+from cce_passthrough.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from cce_passthrough.offline.engine import OfflineMocks, PlanResult, run_program
 from cce_passthrough.offline.stackconfig import load_project, load_stack_config
 
@@ -33,7 +33,22 @@ class FixtureInvokes:
                 raise LookupError(f"Error: cluster {args.get('name')!r} not found (HTTP 404)")
             data: dict[str, Any] = json.loads(path.read_text())
             return data
+        if token == GET_SHARED_ELB:
+            return self._fixture(
+                f"getLoadbalancer-{args.get('id')}", "Error: loadbalancer not found (HTTP 404)"
+            )
+        if token == GET_DEDICATED_ELBS:
+            path = FIXTURES / "invokes" / f"getLoadbalancers-{args.get('loadbalancerId')}.json"
+            return json.loads(path.read_text()) if path.exists() else {"loadbalancers": []}
         raise LookupError(f"no fixture for {token}")
+
+    @staticmethod
+    def _fixture(name: str, missing: str) -> Mapping[str, Any]:
+        path = FIXTURES / "invokes" / f"{name}.json"
+        if not path.exists():
+            raise LookupError(missing)
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
 
 
 def run_stack(

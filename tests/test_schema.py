@@ -9,14 +9,16 @@ from helpers import ROOT
 
 SNAPSHOT = ROOT / "provider" / "schema.json"
 REGENERATE = (
-    ".venv/bin/python -c \"import json; from cce_passthrough.schema import package_schema; "
+    '.venv/bin/python -c "import json; from cce_passthrough.schema import package_schema; '
     "open('provider/schema.json','w').write(json.dumps(package_schema('<version>'), indent=2, sort_keys=True)+'\\n')\""
 )
 
 
 def test_schema_snapshot_is_current() -> None:
     current = package_schema(cce_passthrough.__version__)
-    assert json.loads(SNAPSHOT.read_text()) == current, f"provider/schema.json is stale; regenerate: {REGENERATE}"
+    assert json.loads(SNAPSHOT.read_text()) == current, (
+        f"provider/schema.json is stale; regenerate: {REGENERATE}"
+    )
 
 
 def test_every_field_a_rule_reads_is_plain() -> None:

@@ -15,7 +15,7 @@ from .component import PassThroughService, config_path
 from .config import ParsedStack, parse_stack
 from .diagnostics import Diagnostic, errors
 from .facts import ClusterFacts, declared_facts
-from .lookup import lookup_cluster
+from .lookup import lookup_cluster, lookup_existing_elb
 from .model import ServiceConfig
 from .reporting import publish
 
@@ -59,6 +59,27 @@ def _cluster_facts(
     return declared_facts(stack.cluster)
 
 
+def _existing_elb_findings(
+    stack: ParsedStack,
+    cluster: ClusterFacts | None,
+    huaweicloud: pulumi.ProviderResource | None,
+    findings: list[Diagnostic],
+) -> list[Diagnostic]:
+    """With lookup on, every existing ELB id is read once here: components get facts, not lookups."""
+    if stack.cluster is None or not stack.cluster.lookup or cluster is None:
+        return []
+    malformed = {f.resource for f in findings if f.code == "PT209"}
+    opts = pulumi.InvokeOptions(provider=huaweicloud)
+    found: list[Diagnostic] = []
+    for service in stack.services:
+        existing = service.elb.existing
+        if existing is None or not isinstance(existing.id, str) or service.name in malformed:
+            continue
+        where = f"{stack.paths[service.name]}.elb.existing.id"
+        found += lookup_existing_elb(service.name, existing.id, service.elb.dedicated, cluster, opts, where)
+    return found
+
+
 def _component_args(
     service: ServiceConfig, cluster: ClusterFacts, built: dict[str, PassThroughService]
 ) -> PassThroughServiceArgs:
@@ -94,6 +115,7 @@ def main() -> None:
     huaweicloud = _huaweicloud_provider() if _needs_huaweicloud(stack) else None
     cluster, findings = _cluster_facts(stack, huaweicloud)
     findings = stack.diagnostics + findings + check_stack(stack.services, cluster, stack.paths)
+    findings += _existing_elb_findings(stack, cluster, huaweicloud, findings)
     if errors(findings) or cluster is None:
         publish(findings)  # raises: nothing is declared when any part of the stack is wrong
     cross = check_cross_service(stack.services, cluster, stack.paths)
