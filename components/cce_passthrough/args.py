@@ -2,7 +2,6 @@
 are known at preview and work under Pulumi's component provider host. Keys are the snake_case
 form of the stack config keys (interface.md §2)."""
 
-
 from typing import TypedDict
 
 import pulumi

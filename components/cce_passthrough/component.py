@@ -1,6 +1,5 @@
 """`PassThroughService`: the Deployment, the annotated LoadBalancer Service and the ELB, checked first."""
 
-
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
