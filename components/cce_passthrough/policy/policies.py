@@ -51,12 +51,6 @@ def cluster_from_config(config: Mapping[str, Any] | None) -> ClusterFacts | None
     return facts
 
 
-def _report(findings: list[Diagnostic], severity: Severity, report: ReportViolation, urn: str | None) -> None:
-    for finding in findings:
-        if finding.severity is severity:
-            report(finding.render(), urn)
-
-
 def _service_findings(args: ResourceValidationArgs) -> list[Diagnostic]:
     if args.resource_type != SERVICE_TYPE or not is_cce_load_balancer(args.props):
         return []
@@ -66,12 +60,23 @@ def _service_findings(args: ResourceValidationArgs) -> list[Diagnostic]:
     return findings
 
 
-def _validate_errors(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    _report(_service_findings(args), Severity.ERROR, report, None)
+def _service_policy(
+    name: str, description: str, severity: Severity, level: EnforcementLevel
+) -> ResourceValidationPolicy:
+    """One policy per severity: a policy has one enforcement level, errors block and warnings advise."""
 
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        for finding in _service_findings(args):
+            if finding.severity is severity:
+                report(finding.render(), None)
 
-def _validate_warnings(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    _report(_service_findings(args), Severity.WARNING, report, None)
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=level,
+        config_schema=CLUSTER_CONFIG,
+    )
 
 
 def _validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -85,22 +90,21 @@ def _validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
             services.append(service)
             urns[service.name] = resource.urn
     for finding in check_cross_service(services, cluster_from_config(args.get_config()), {}):
-        report(finding.render(), urns.get(finding.resource or ""))
+        if finding.severity is Severity.ERROR:
+            report(finding.render(), urns.get(finding.resource or ""))
 
 
-ERRORS = ResourceValidationPolicy(
-    name="cce-elb-service-errors",
-    description="CCE LoadBalancer Service breaks a documented ELB constraint (cce-passthrough error rules).",
-    validate=_validate_errors,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CLUSTER_CONFIG,
+ERRORS = _service_policy(
+    "cce-elb-service-errors",
+    "CCE LoadBalancer Service breaks a documented ELB constraint (cce-passthrough error rules).",
+    Severity.ERROR,
+    EnforcementLevel.MANDATORY,
 )
-WARNINGS = ResourceValidationPolicy(
-    name="cce-elb-service-warnings",
-    description="CCE LoadBalancer Service has a documented caveat (cce-passthrough warning rules).",
-    validate=_validate_warnings,
-    enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=CLUSTER_CONFIG,
+WARNINGS = _service_policy(
+    "cce-elb-service-warnings",
+    "CCE LoadBalancer Service has a documented caveat (cce-passthrough warning rules).",
+    Severity.WARNING,
+    EnforcementLevel.ADVISORY,
 )
 SHARED_ELBS = StackValidationPolicy(
     name="cce-elb-shared-elbs",
