@@ -2,6 +2,10 @@
 source. Codes are stable; a retired code stays here with `retired=True` and is never reused.
 
 Sources name entries of `cce-elb-annotations.md` (§9 keys such as [OTC-PT]).
+
+Numbering: PT1xx cluster support and version gates, PT2xx the ELB source and its autocreate/managed
+settings, PT3xx rules across the services of a stack, PT4xx the Service spec and its annotations, PT9xx
+configuration shape and cluster lookup. A new rule takes the next free number of its family.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ class Rule:
         return Diagnostic(self.code, self.severity, resource, field, message, fix or self.fix)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _RULES = [
     Rule(
@@ -90,6 +94,26 @@ _RULES = [
         "version names only the minor, so the check cannot prove support.",
         "Declare the full cluster version (vX.Y.Z-rN, as `cluster_version` shows) or turn cluster.lookup on.",
         "[OTC-ANN]",
+    ),
+    Rule(
+        "PT108",
+        E,
+        "annotation or autocreate field needs a newer cluster",
+        "Each ELB annotation and several autocreate fields exist only from a given CCE release on (per minor "
+        "version, often a patch release such as v1.25.8-r0); an older cluster ignores or rejects them after "
+        "`pulumi up`.",
+        "Remove the annotation or field, or upgrade the cluster to the release the message names.",
+        "[OTC-ANN] [OTC-HTTP] [OTC-TIMEOUT] [OTC-HC-MULTI]",
+    ),
+    Rule(
+        "PT109",
+        INFO,
+        "check deferred until the value is known",
+        "A value that is an output of a resource not yet created (an ELB id from another stack or a managed "
+        "ELB) is unknown at preview; the checks that read it run when it resolves, during `pulumi up`, and "
+        "fail the update there.",
+        "Nothing to do; pass a plain value instead of an output to have the check run at preview.",
+        "interface.md §1",
     ),
     Rule(
         "PT201",
@@ -219,10 +243,13 @@ _RULES = [
         "PT402",
         E,
         "invalid annotation combination",
-        "Some ELB annotations exclude or require others: sticky sessions with the SOURCE_IP algorithm, health "
-        "check flag and option forms, ACL id without status and type, tags on an ELB CCE does not create.",
+        "Some ELB annotations exclude or require others, or fit only some ports and ELBs: sticky sessions "
+        "with the SOURCE_IP algorithm, health-check flag and option forms and their target ports, ACL id "
+        "without status and type, tags, enterpriseID or custom-eip-id on an ELB CCE does not create, more "
+        "than 19 tags, protocol-port on a port the Service lacks or on UDP, HTTPS without cert-id, an "
+        "annotation of the other ELB class (transparent-client-ip, client-ca-cert-id, UDP keepalive).",
         "Change the annotations as the message says.",
-        "[OTC-ANN] [OTC-STICKY] [OTC-ING-KUBECTL]",
+        "[OTC-ANN] [OTC-STICKY] [OTC-HC-MULTI] [OTC-HTTP] [OTC-ING-KUBECTL]",
     ),
     Rule(
         "PT403",
@@ -235,6 +262,54 @@ _RULES = [
         "interface.md §2",
     ),
     Rule(
+        "PT404",
+        E,
+        "annotation value outside its documented format or range",
+        "CCE reads every kubernetes.io/elb.* annotation as a string of a fixed form (an enum, an integer "
+        "range, `key=value` lists, JSON objects with typed fields); a value out of that form fails the "
+        "Service only when CCE reconciles it, after `pulumi up`.",
+        "Give the annotation a value of its documented form, as the message says.",
+        "[OTC-ANN] [OTC-HC-MULTI] [OTC-TIMEOUT] [OTC-ING-KUBECTL]",
+    ),
+    Rule(
+        "PT405",
+        W,
+        "unknown or undocumented kubernetes.io/elb.* annotation",
+        "CCE ignores kubernetes.io/elb.* keys it does not know, so a misspelt key silently loses its intent; "
+        "keys found only in unofficial notes may not work at all.",
+        "Correct the key (the message suggests the nearest documented one), or remove it.",
+        "[OTC-ANN] [HW-ANN] [3P-NOTE]",
+    ),
+    Rule(
+        "PT406",
+        W,
+        "annotation has no effect in this configuration",
+        "Some annotations only act on certain listeners, ELB classes or cluster types (http2-enable on HTTPS, "
+        "transparent-client-ip with Local on CCE Standard, adaptive-weight outside CCE Turbo with a dedicated "
+        "ELB, options without the annotation that enables them); elsewhere CCE ignores them.",
+        "Remove the annotation, or add what it depends on, as the message says.",
+        "[OTC-ANN] [OTC-CLIENTIP] [OTC-HTTP]",
+    ),
+    Rule(
+        "PT407",
+        W,
+        "annotation CCE writes itself",
+        "CCE writes kubernetes.io/elb.eip-id and kubernetes.io/elb.custom-eip-status onto Services with an "
+        "autocreated public ELB; a value you send is overwritten or rejected and shows as drift.",
+        "Remove the key from annotations; read it from the live Service instead.",
+        "[OTC-EIP] [3P-NOTE]",
+    ),
+    Rule(
+        "PT408",
+        W,
+        "custom-eip-id on a Service that has no elb.eip-id yet",
+        "CCE accepts kubernetes.io/elb.custom-eip-id only when updating a Service that already carries "
+        "kubernetes.io/elb.eip-id, i.e. after its autocreated public ELB exists; on a new Service it is not "
+        "applied.",
+        "Create the Service first, then add custom-eip-id in a later update (with an unbound EIP).",
+        "[OTC-ANN] [OTC-EIP]",
+    ),
+    Rule(
         "PT211",
         E,
         "managed ELB settings incomplete or contradictory",
@@ -242,6 +317,15 @@ _RULES = [
         "availability zones, an EIP bandwidth needs a size and name (PER) or a shared bandwidth (WHOLE).",
         "Complete elb.managed as the message says.",
         "[TF-ELB] [TF-EIP] [TF-BW] [PULUMI-HW]",
+    ),
+    Rule(
+        "PT212",
+        E,
+        "dedicated ELB without an L7 flavor for HTTP/HTTPS listeners",
+        "kubernetes.io/elb.protocol-port turns listeners into HTTP/HTTPS ones, which a dedicated ELB can only "
+        "serve with an application (layer-7) flavor.",
+        "Add l7_flavor_name (or l7_flavor_id) to elb.autocreate, or l7FlavorId to elb.managed.",
+        "[OTC-ANN] [OTC-HTTP] [OTC-CREATE]",
     ),
     Rule(
         "PT305",
@@ -287,7 +371,7 @@ _RULES = [
     ),
 ]
 
-CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in sorted(_RULES, key=lambda r: r.code)}
 
 
 def rule(code: str) -> Rule:

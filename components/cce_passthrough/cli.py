@@ -36,8 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--config", type=Path, default=None, help="any stack file")
     preview.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
     preview.add_argument("--json", action="store_true", help="print one JSON object instead of the tree")
+    preview.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write every Kubernetes object to DIR as kubectl-ready YAML, schema-checked, "
+        "and the Huawei Cloud resources to DIR/huaweicloud-resources.yaml",
+    )
 
-    sub.add_parser("rules", help="list every rule: code, severity, summary")
+    rules = sub.add_parser("rules", help="list every rule: code, severity, summary")
+    rules_format = rules.add_mutually_exclusive_group()
+    rules_format.add_argument("--json", action="store_true", help="every rule as one JSON array")
+    rules_format.add_argument("--markdown", action="store_true", help="the rule reference, docs/rules.md")
     explain = sub.add_parser("explain", help="what a rule checks, why, how to fix it, and its source")
     explain.add_argument("code", help="a rule code, e.g. PT302")
     add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
@@ -45,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plan_json(result: PlanResult) -> str:
+    """interface.md §4, plus each resource's action, options, provider and per-input dependencies;
+    resources parent first, keys sorted: two runs of a stack give the same bytes."""
     payload = {
         "project": result.project,
         "stack": result.stack,
@@ -54,43 +67,94 @@ def _plan_json(result: PlanResult) -> str:
                 "urn": r.urn,
                 "type": r.type,
                 "name": r.name,
+                "action": r.action,
+                "custom": r.custom,
                 "parent": r.parent,
+                "provider": r.provider,
                 "dependencies": r.dependencies,
+                "propertyDependencies": r.property_dependencies,
                 "protect": r.protect,
                 "replaceOnChanges": r.replace_on_changes,
+                "deleteBeforeReplace": r.delete_before_replace,
                 "inputs": r.inputs,
             }
-            for r in result.resources
+            for r in result.ordered()
         ],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "outputs": result.outputs,
     }
-    return json.dumps(payload, indent=2, sort_keys=True)
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """On a terminal only, and never when NO_COLOR is set to anything (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
+    """(exit code, what to tell the user) for `--render DIR`."""
+    from .offline.render import SUMMARY, RenderError, render
+
+    if not result.ok:
+        return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
+    try:
+        rendered = render(result, directory)
+    except RenderError as exc:
+        return EXIT_FINDINGS, f"cce-passthrough: error: {exc}"
+    except OSError as exc:
+        return EXIT_UNUSABLE, f"cce-passthrough: error: cannot write {directory}: {exc.strerror or exc}"
+    lines = [f"Rendered {len(rendered)} Kubernetes objects to {directory} (schema-checked), and {SUMMARY}"]
+    lines += [
+        f"    {r.path.name}: {', '.join(r.computed)} known only after `pulumi up`"
+        for r in rendered
+        if r.computed
+    ]
+    return EXIT_OK, "\n".join(lines)
 
 
 def _run_preview(args: argparse.Namespace) -> int:
+    import gc
+
     from .offline.preview import preview
     from .offline.tree import render_tree
 
+    # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
+    # collector's reach, each full collection during the run no longer walks them (bench/). Once per
+    # process, so that a caller running many previews in one process freezes nothing of theirs later.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
     try:
         result = preview(args.project, stack=args.stack, config_file=args.config)
     except StackFileError as exc:
         print(f"cce-passthrough: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(
-        _plan_json(result) if args.json else render_tree(result, colour=_colour()),
-        end="" if not args.json else "\n",
-    )
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    code = EXIT_OK if result.ok else EXIT_FINDINGS
+    note = ""
+    if args.render is not None:
+        render_code, note = _render(result, args.render)
+        code = max(code, render_code)
+    if args.json:
+        print(_plan_json(result))
+    else:
+        print(render_tree(result, colour=_colour()), end="")
+    if note:
+        # stdout stays one JSON object with --json; a failure always goes to stderr
+        print(note, file=sys.stderr if args.json or code != EXIT_OK else sys.stdout)
+    return code
 
 
-def _run_rules() -> int:
-    for rule in CATALOGUE.values():
-        if not rule.retired:
+def _run_rules(as_json: bool = False, markdown: bool = False) -> int:
+    from .rulesdoc import rules_markdown
+
+    active = [rule for rule in CATALOGUE.values() if not rule.retired]
+    if markdown:
+        print(rules_markdown(), end="")
+    elif as_json:
+        fields = ("code", "summary", "rationale", "fix", "source")
+        payload = [{"severity": r.severity.value, **{f: getattr(r, f) for f in fields}} for r in active]
+        print(json.dumps(payload, indent=2))
+    else:
+        for rule in active:
             print(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}")
     return EXIT_OK
 
@@ -116,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "preview":
         return _run_preview(args)
     if args.command == "rules":
-        return _run_rules()
+        return _run_rules(args.json, args.markdown)
     if args.command == "backend":
         return run_backend(args)
     return _run_explain(args.code)

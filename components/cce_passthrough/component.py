@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 from . import annotations as ann
 from .args import PassThroughServiceArgs
 from .checks import check_service
+from .checks.service import elb_id_findings
 from .config import parse_cluster, parse_service
 from .diagnostics import Diagnostic
 from .facts import ClusterFacts, declared_facts
@@ -151,7 +152,7 @@ class PassThroughService(pulumi.ComponentResource):
                 )
         publish(findings, self)
         assert service is not None  # publish raised otherwise
-        return service, cluster
+        return _check_ids_when_known(self, name, service, prefix), cluster
 
     def _elb(
         self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, child: pulumi.ResourceOptions
@@ -314,6 +315,36 @@ class PassThroughService(pulumi.ComponentResource):
             ),
             opts=opts,
         )
+
+
+def _check_ids_when_known(
+    component: pulumi.Resource, name: str, service: ServiceConfig, prefix: str
+) -> ServiceConfig:
+    """ELB ids given as outputs are checked where they resolve: the checked output is what the Service's
+    `elb.id` annotation is built from, so a bad id fails `pulumi up` with the finding a plain id gets at
+    preview, before the Service is sent to CCE."""
+    elb = service.elb
+    if elb.existing is not None and isinstance(elb.existing.id, pulumi.Output):
+        where = f"{prefix}.elb.existing.id" if prefix else "elb.existing.id"
+        checked = _checked(component, elb.existing.id, name, where)
+        elb = elb.model_copy(update={"existing": elb.existing.model_copy(update={"id": checked})})
+    if isinstance(elb.share_with, SharedElbRef) and isinstance(elb.share_with.elb_id, pulumi.Output):
+        where = f"{prefix}.elb.share_with.elb_id" if prefix else "elb.share_with.elb_id"
+        checked = _checked(component, elb.share_with.elb_id, name, where)
+        elb = elb.model_copy(update={"share_with": elb.share_with.model_copy(update={"elb_id": checked})})
+    return service.model_copy(update={"elb": elb}) if elb is not service.elb else service
+
+
+def _checked(
+    component: pulumi.Resource, elb_id: pulumi.Output[Any], name: str, where: str
+) -> pulumi.Output[Any]:
+    def check(value: Any) -> Any:
+        # None: an autocreated ELB whose id CCE has not written back yet; nothing to check.
+        if value is not None:
+            publish(elb_id_findings(name, where, value), component)  # raises ConstraintViolation on error
+        return value
+
+    return elb_id.apply(check)
 
 
 def _field(value: Any, name: str) -> Any:

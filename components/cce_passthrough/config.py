@@ -189,7 +189,18 @@ def parse_stack(cluster: object, services: object) -> ParsedStack:
             prefix = f"services[{index}]"
             service, found = parse_service(raw, prefix)
             diags += found
-            if service is not None:
+            if service is not None and service.name in paths:
+                # Kept out of the model: every path is looked up by name, so its findings would land on
+                # the first service of that name.
+                diags.append(
+                    rule("PT401").finding(
+                        service.name,
+                        f"{prefix}.name",
+                        f"{paths[service.name]} is already named {service.name!r}.",
+                        "Give every service its own name.",
+                    )
+                )
+            elif service is not None:
                 parsed.append(service)
-                paths.setdefault(service.name, prefix)
+                paths[service.name] = prefix
     return ParsedStack(parsed_cluster, parsed, diags, paths)

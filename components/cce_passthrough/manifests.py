@@ -18,11 +18,30 @@ class ManifestError(ValueError):
     pass
 
 
+def is_kubernetes_object(type_: str) -> bool:
+    """A `kubernetes:<group>/<version>:<Kind>` resource: one object `kubectl apply` takes (not a
+    provider, not a `kubernetes:yaml`/`helm` component)."""
+    parts = type_.split(":")
+    return len(parts) == 3 and parts[0] == "kubernetes" and "/" in parts[1] and parts[2][:1].isupper()
+
+
+def api_version_kind(type_: str) -> tuple[str, str]:
+    """`kubernetes:apps/v1:Deployment` -> ("apps/v1", "Deployment"); the core group has no prefix."""
+    if type_ in KUBERNETES_TYPES:
+        return KUBERNETES_TYPES[type_]
+    if not is_kubernetes_object(type_):
+        raise ManifestError(f"{type_} is not a Kubernetes object")
+    _, group_version, kind = type_.split(":")
+    group, version = group_version.split("/", 1)
+    return (version if group == "core" else f"{group}/{version}"), kind
+
+
 def to_manifest(type_: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The object `kubectl apply` takes: apiVersion/kind first, integral floats back to ints."""
-    api_version, kind = KUBERNETES_TYPES[type_]
+    """The object `kubectl apply` takes: apiVersion, kind, metadata first, integral floats back to ints."""
+    api_version, kind = api_version_kind(type_)
     body = {k: _ints(v) for k, v in inputs.items() if k not in ("apiVersion", "kind")}
-    return {"apiVersion": api_version, "kind": kind, **body}
+    head = {"metadata": body.pop("metadata")} if "metadata" in body else {}
+    return {"apiVersion": api_version, "kind": kind, **head, **body}
 
 
 def _ints(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,8 +18,12 @@ from ..model import (
     Autocreate,
     ManagedElb,
     ServiceConfig,
+    SharedElbRef,
 )
-from ..versions import GateResult, VersionGate
+from ..versions import VersionGate
+from .annotations import check_annotations
+from .common import gate_findings
+from .common import path as _path
 
 DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -31,10 +36,6 @@ AUTOCREATE_FIELD_GATES: dict[str, VersionGate] = {
     "vip_subnet_cidr_id": VersionGate.of("v1.21"),
     "vip_address": VersionGate.of("v1.23.11-r0", "v1.25.6-r0", "v1.27.3-r0"),
 }
-
-
-def _path(prefix: str, tail: str) -> str:
-    return f"{prefix}.{tail}" if prefix else tail
 
 
 Check = Callable[[ServiceConfig, ClusterFacts | None, str], Iterator[Diagnostic]]
@@ -192,6 +193,13 @@ def check_autocreate(
                 f"Add {', '.join(missing)} (e.g. bandwidth_chargemode: bandwidth, bandwidth_size: 5, "
                 "bandwidth_sharetype: PER, eip_type: 5_bgp), or use type: inner.",
             )
+    if auto.vip_address is not None and not _is_ipv4(auto.vip_address):
+        yield rule("PT203").finding(
+            service.name,
+            f"{where}.vip_address",
+            f"vip_address {auto.vip_address!r} is not an IPv4 address (IPv6 is not allowed here).",
+            "Give a free private IPv4 address of the ELB subnet, or leave vip_address out.",
+        )
     yield from _name_findings(service, f"{where}.name", auto.name, "ELB name")
     yield from _name_findings(service, f"{where}.bandwidth_name", auto.bandwidth_name, "bandwidth name")
     if auto.bandwidth_size is not None:
@@ -226,43 +234,55 @@ def check_autocreate(
         for field, gate in AUTOCREATE_FIELD_GATES.items():
             if getattr(auto, field) is None:
                 continue
-            yield from _gate_findings(service, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
-
-
-def _gate_findings(
-    service: ServiceConfig, where: str, feature: str, gate: VersionGate, cluster: ClusterFacts
-) -> Iterator[Diagnostic]:
-    result = gate.evaluate(cluster.version)
-    if result is GateResult.UNPROVEN:
-        yield rule("PT107").finding(
-            service.name,
-            where,
-            f"{feature} needs cluster {gate.describe()}; declared {cluster.version} cannot prove it.",
-        )
-    elif result is GateResult.NOT_MET:
-        yield rule("PT203").finding(
-            service.name,
-            where,
-            f"{feature} needs cluster {gate.describe()} (cluster is {cluster.version}).",
-            f"Remove {feature}, or upgrade the cluster.",
-        )
+            yield from gate_findings(service.name, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
 
 
 def check_existing(
     service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
     existing = service.elb.existing
-    if existing is None:
-        return
-    where = _path(prefix, "elb.existing.id")
-    elb_id = existing.id
+    if existing is not None:
+        where = _path(prefix, "elb.existing.id")
+        if _is_output(existing.id):
+            yield rule("PT109").finding(
+                service.name,
+                where,
+                "the ELB id is an output, possibly unknown until `pulumi up`: its id check (PT209) runs when "
+                "the value is known and fails the update then; with cluster.lookup the ELB's class and VPC "
+                "are not read.",
+            )
+        else:
+            yield from elb_id_findings(service.name, where, existing.id)
+    shared = service.elb.share_with
+    # An output here is the elb_id of the service shared with, which that service's own checks vouch for.
+    if isinstance(shared, SharedElbRef) and shared.elb_id is not None and not _is_output(shared.elb_id):
+        yield from elb_id_findings(service.name, _path(prefix, "elb.share_with.elb_id"), shared.elb_id)
+
+
+def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnostic]:
+    """The id check, for plain ids at preview and for output ids once they resolve."""
     if isinstance(elb_id, str):
-        if not UUID.match(elb_id):
-            yield rule("PT209").finding(service.name, where, f"ELB id {elb_id!r} is not a UUID.")
-    elif not _is_output(elb_id):
-        yield rule("PT902").finding(
-            service.name, where, f"the ELB id must be a string (got {type(elb_id).__name__})."
-        )
+        if UUID.match(elb_id):
+            return []
+        return [
+            rule("PT209").finding(
+                resource,
+                where,
+                f"ELB id {elb_id!r} is not a UUID.",
+                "Use the ELB's id (a lowercase UUID such as 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d), not its name "
+                "or address.",
+            )
+        ]
+    return [
+        rule("PT902").finding(resource, where, f"the ELB id must be a string (got {type(elb_id).__name__}).")
+    ]
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        return isinstance(ipaddress.ip_address(text), ipaddress.IPv4Address)
+    except ValueError:
+        return False
 
 
 def _is_output(value: object) -> bool:
@@ -410,4 +430,5 @@ SERVICE_CHECKS: tuple[Check, ...] = (
     check_existing,
     check_managed,
     check_cluster_support,
+    check_annotations,
 )

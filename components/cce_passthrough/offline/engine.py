@@ -8,10 +8,12 @@ preview, and invokes are answered from the stack's declared facts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import runpy
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,10 @@ class PlannedResource:
     replace_on_changes: list[str]
     dependencies: list[str]
     inputs: dict[str, Any]
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> the URNs that input waits for (what makes `dependencies`)."""
+    action: str = "create"
+    """`create` for a registration, `read` for `Resource.get`: a preview without state creates all."""
 
 
 @dataclass
@@ -54,10 +60,19 @@ class PlanResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    cluster_version: str | None = None
+    """The cluster version the stack declares (the schema `--render` validates against)."""
+    secrets: set[str] = field(default_factory=set, repr=False)
+    """Plain text of every secret seen (secret config, secret inputs and outputs); masked everywhere."""
 
     @property
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def ordered(self) -> list[PlannedResource]:
+        """Parent first, siblings by (type, name): registration order depends on when outputs resolve,
+        this order does not, so two runs of a stack print the same bytes."""
+        return [resource for _, resource in walk(self.resources)]
 
     def by_type(self, type_: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -69,21 +84,117 @@ class PlanResult:
         return matches[0]
 
 
-def plain(value: Any, secret: bool = False) -> Any:
-    """Inputs as data: unknowns as COMPUTED, integral floats (protobuf numbers) as ints."""
+def walk(resources: list[PlannedResource]) -> Iterator[tuple[int, PlannedResource]]:
+    """(depth, resource), parent first, siblings sorted by (type, name, urn)."""
+    children: dict[str | None, list[PlannedResource]] = defaultdict(list)
+    urns = {r.urn for r in resources}
+    for resource in resources:
+        children[resource.parent if resource.parent in urns else None].append(resource)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (r.type, r.name, r.urn))
+
+    def visit(resource: PlannedResource, depth: int) -> Iterator[tuple[int, PlannedResource]]:
+        yield depth, resource
+        for child in children.get(resource.urn, []):
+            yield from visit(child, depth + 1)
+
+    for root in children.get(None, []):
+        yield from visit(root, 0)
+
+
+def plain(value: Any, secrets: set[str] | None = None) -> Any:
+    """Inputs as data: unknowns as COMPUTED, integral floats (protobuf numbers) as ints, secrets as
+    SECRET (their plain text added to `secrets`, so that it can be masked wherever else it shows)."""
     if isinstance(value, Unknown) or value is rpc.UNKNOWN:
         return COMPUTED
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, Mapping):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return SECRET
-        return {str(k): plain(v) for k, v in value.items()}
+            if secrets is not None:
+                secrets.update(_strings(value.get("value")))
+            return _secret_shape(value.get("value"))
+        return {str(k): plain(v, secrets) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, secrets) for v in value]
     if isinstance(value, pulumi.Resource):
         return f"<resource {type(value).__name__}>"
     return value
+
+
+def _secret_shape(value: Any) -> Any:
+    """A secret as SECRET; a secret mapping or list keeps its shape with SECRET at every leaf, so that a
+    rendered object still has the type its schema wants (`data:` of a ConfigMap is an object)."""
+    if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        return _secret_shape(value.get("value"))
+    if isinstance(value, Mapping):
+        return {str(k): _secret_shape(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_secret_shape(v) for v in value]
+    return SECRET
+
+
+def canonical(value: Any) -> Any:
+    """Mappings with their keys sorted, at every depth: inputs cross the monitor as protobuf Structs,
+    whose key order is not stable from run to run."""
+    if isinstance(value, Mapping):
+        return {k: canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string leaf of a (deserialized) value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+# A secret this long is also masked inside longer strings (a token in a URL, a key in a JSON text);
+# a shorter one only where a value equals it, so that a secret "prod" does not mangle "production".
+SUBSTRING_MASK_MIN = 8
+
+
+def mask(value: Any, secrets: set[str]) -> Any:
+    """`value` with every string equal to, or (for long ones) containing, a secret replaced by SECRET."""
+    if not secrets:
+        return value
+    # Longest first, so that a secret containing another is masked whole, whatever the set's order.
+    long = sorted((s for s in secrets if len(s) >= SUBSTRING_MASK_MIN), key=lambda s: (-len(s), s))
+
+    def masked(item: Any) -> Any:
+        if isinstance(item, str):
+            if item in secrets:
+                return SECRET
+            for secret in long:
+                item = item.replace(secret, SECRET)
+            return item
+        if isinstance(item, Mapping):
+            return {masked(k): masked(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [masked(v) for v in item]
+        return item
+
+    return masked(value)
+
+
+def _mask_result(result: PlanResult) -> None:
+    secrets = {s for s in result.secrets if s and s != SECRET}
+    if not secrets:
+        return
+    for resource in result.resources:
+        resource.inputs = mask(resource.inputs, secrets)
+    result.outputs = mask(result.outputs, secrets)
+    result.diagnostics = [
+        replace(d, field=mask(d.field, secrets), message=mask(d.message, secrets), fix=mask(d.fix, secrets))
+        for d in result.diagnostics
+    ]
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -141,9 +252,24 @@ class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, mocks_: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks_)
         self.planned: list[PlannedResource] = []
+        self.secrets: set[str] = set()
+        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
+
+    def _keep_thread_loop(self) -> None:
+        # The SDK gives each worker thread that calls the monitor an event loop and never closes it;
+        # left to interpreter exit, such a loop may be finalised after its file descriptors are gone
+        # and print a traceback. Kept here, they are closed when the run ends.
+        with contextlib.suppress(RuntimeError):  # the stack resource returns before making a loop
+            self.thread_loops.add(asyncio.get_event_loop())
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().Invoke(request)  # type: ignore[no-untyped-call]
+        self._keep_thread_loop()
+        return response
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        self._keep_thread_loop()
         self.planned.append(
             PlannedResource(
                 urn=response.urn,
@@ -156,25 +282,56 @@ class RecordingMonitor(mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 replace_on_changes=list(request.replaceOnChanges),
                 dependencies=sorted(set(request.dependencies)),
-                inputs=plain(rpc.deserialize_properties(request.object, keep_unknowns=True))
+                inputs=canonical(
+                    plain(rpc.deserialize_properties(request.object, keep_unknowns=True), self.secrets)
+                )
                 if request.type != STACK_TYPE
                 else {},
+                property_dependencies={
+                    key: sorted(set(deps.urns))
+                    for key, deps in sorted(request.propertyDependencies.items())
+                    if deps.urns
+                },
+            )
+        )
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        self._keep_thread_loop()
+        self.planned.append(
+            PlannedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=True,
+                parent=request.parent or None,
+                provider=request.provider or None,
+                protect=False,
+                delete_before_replace=False,
+                replace_on_changes=[],
+                dependencies=sorted(set(request.dependencies)),
+                inputs=canonical(
+                    plain(rpc.deserialize_properties(request.properties, keep_unknowns=True), self.secrets)
+                ),
+                action="read",
             )
         )
         return response
 
 
-async def _resolve(value: Any) -> Any:
+async def _resolve(value: Any, secrets: set[str]) -> Any:
     output = pulumi.Output.from_input(value)
     if await output.is_secret():
+        secrets.update(_strings(await output.future()))
         return SECRET
-    return plain(await output.future(with_unknowns=True))
+    return plain(await output.future(with_unknowns=True), secrets)
 
 
-async def _stack_outputs() -> dict[str, Any]:
+async def _stack_outputs(secrets: set[str]) -> dict[str, Any]:
     root = pulumi.runtime.get_root_resource()
     exported: Mapping[str, Any] = getattr(root, "outputs", {}) or {}
-    return {key: await _resolve(value) for key, value in exported.items()}
+    return {key: await _resolve(value, secrets) for key, value in exported.items()}
 
 
 def _quiet_logger() -> logging.Logger:
@@ -219,7 +376,7 @@ def run_program(
             runpy.run_path(str(main), run_name="__main__")
 
             async def collect() -> None:
-                outputs.update(await _stack_outputs())
+                outputs.update(await _stack_outputs(monitor.secrets))
 
             return collect()
 
@@ -235,9 +392,14 @@ def run_program(
         result.outputs = outputs
         result.resources = monitor.planned
         result.invokes = list(mocks_.calls)
+        result.secrets = monitor.secrets | {config[key] for key in secret_keys if key in config}
+        _mask_result(result)
         return result
     finally:
         pulumi.runtime.reset_options()
         pulumi.runtime.set_all_config({})
         asyncio.set_event_loop(None)
         loop.close()
+        for thread_loop in monitor.thread_loops:
+            if not thread_loop.is_running():
+                thread_loop.close()

@@ -39,13 +39,28 @@ class DeclaredFacts:
 
 
 def preview(
-    project_dir: Path, stack: str | None = None, config_file: Path | None = None, preview: bool = True
+    project_dir: Path,
+    stack: str | None = None,
+    config_file: Path | None = None,
+    preview: bool = True,
+    secrets: Mapping[str, str] | None = None,
 ) -> PlanResult:
-    """Raises StackFileError when the project or stack file cannot be read."""
+    """Raises StackFileError when the project or stack file cannot be read.
+
+    `secrets`: decrypted values of secret config keys (`namespace:key` -> plain text) for a caller that
+    can decrypt them, tests above all; offline, a `secure:` value is otherwise the placeholder
+    "[secret]". Either way the value is a secret to the program and masked in every output."""
     project = load_project(project_dir)
     stack_file = config_file if config_file is not None else project.stack_file(stack or "dev")
     config = load_stack_config(project, stack_file, stack if config_file is None else None)
+    values, secret_keys = dict(config.values), list(config.secret_keys)
+    for key, value in (secrets or {}).items():
+        values[key] = value
+        if key not in secret_keys:
+            secret_keys.append(key)
     mocks = OfflineMocks(DeclaredFacts(config), preview=preview)
-    return run_program(
-        project.main, project.name, config.stack, config.values, config.secret_keys, mocks, preview
-    )
+    result = run_program(project.main, project.name, config.stack, values, secret_keys, mocks, preview)
+    cluster = config.object(f"{project.name}:cluster")
+    version = cluster.get("version") if isinstance(cluster, Mapping) else None
+    result.cluster_version = version if isinstance(version, str) else None
+    return result

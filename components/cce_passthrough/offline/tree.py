@@ -9,7 +9,7 @@ from typing import Any
 
 from ..annotations import IMMUTABLE
 from ..diagnostics import Diagnostic, Severity
-from .engine import PlannedResource, PlanResult
+from .engine import PlannedResource, PlanResult, walk
 
 _COLOURS = {
     "create": "\033[32m",
@@ -39,31 +39,42 @@ def _markers(resource: PlannedResource) -> str:
             resource.replace_on_changes
         )
         notes.append(f"replaces on change of {shown}")
-    return f"  [{'; '.join(notes)}]" if notes else ""
+        if resource.delete_before_replace:
+            notes.append("deleted before its replacement")
+    return f"[{'; '.join(notes)}]" if notes else ""
 
 
-def _walk(resources: list[PlannedResource]) -> Iterator[tuple[str, PlannedResource]]:
-    children: dict[str | None, list[PlannedResource]] = defaultdict(list)
-    urns = {r.urn for r in resources}
-    for resource in resources:
-        children[resource.parent if resource.parent in urns else None].append(resource)
-    for siblings in children.values():
-        # Registration order depends on when outputs resolve; the tree must not.
-        siblings.sort(key=lambda r: (r.type, r.name))
+_SYMBOLS = {"create": "+", "read": ">"}
 
-    def visit(
-        resource: PlannedResource, prefix: str, last: bool, root: bool
-    ) -> Iterator[tuple[str, PlannedResource]]:
-        branch = "" if root else ("└─ " if last else "├─ ")
-        yield prefix + branch, resource
-        below = children.get(resource.urn, [])
-        deeper = prefix if root else prefix + ("   " if last else "│  ")
-        for index, child in enumerate(below):
-            yield from visit(child, deeper, index == len(below) - 1, False)
 
-    roots = children.get(None, [])
-    for index, resource in enumerate(roots):
-        yield from visit(resource, "", index == len(roots) - 1, True)
+def _rows(resources: list[PlannedResource]) -> Iterator[tuple[str, PlannedResource]]:
+    """(tree prefix, resource) in `walk` order, with the branches `pulumi preview` draws."""
+    walked = list(walk(resources))
+    for index, (depth, resource) in enumerate(walked):
+        if depth == 0:
+            yield "", resource
+            continue
+        prefix = ""
+        for level in range(1, depth + 1):
+            # Is there a later sibling at this level before the walk climbs above it?
+            later = next((d for d, _ in walked[index + 1 :] if d <= level), 0) == level
+            if level == depth:
+                prefix += "├─ " if later else "└─ "
+            else:
+                prefix += "│  " if later else "   "
+        yield prefix, resource
+
+
+def _counts(found: list[Diagnostic]) -> str:
+    counts: dict[Severity, int] = defaultdict(int)
+    for diagnostic in found:
+        counts[diagnostic.severity] += 1
+    words = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
+        if counts[severity]:
+            plural = "s" if counts[severity] != 1 and word != "info" else ""
+            words.append(f"{counts[severity]} {word}{plural}")
+    return ", ".join(words)
 
 
 def _diagnostic_owner(diagnostic: Diagnostic, result: PlanResult) -> str:
@@ -76,41 +87,53 @@ def _diagnostic_owner(diagnostic: Diagnostic, result: PlanResult) -> str:
 
 
 def summary_line(result: PlanResult) -> str:
-    counts: dict[Severity, int] = defaultdict(int)
+    """`+ 4 to create, 2 warnings`: the last line of the tree."""
+    if result.ok:
+        actions: dict[str, int] = defaultdict(int)
+        for resource in result.resources:
+            actions[resource.action] += 1
+        parts = [f"{_SYMBOLS['create']} {actions['create']} to create"]
+        if actions["read"]:
+            parts.append(f"{_SYMBOLS['read']} {actions['read']} to read")
+    else:
+        parts = ["nothing planned: the configuration has errors"]
+    counted = _counts(result.diagnostics)
+    return ", ".join(parts + ([counted] if counted else []))
+
+
+def _grouped(result: PlanResult) -> dict[str, list[Diagnostic]]:
+    grouped: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in result.diagnostics:
-        counts[diagnostic.severity] += 1
-    parts = (
-        [f"+ {len(result.resources)} to create"]
-        if result.ok
-        else ["nothing planned: the configuration has errors"]
-    )
-    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
-        if counts[severity]:
-            parts.append(
-                f"{counts[severity]} {word}{'s' if counts[severity] != 1 and word != 'info' else ''}"
-            )
-    return ", ".join(parts)
+        grouped[_diagnostic_owner(diagnostic, result)].append(diagnostic)
+    return grouped
 
 
 def render_tree(result: PlanResult, colour: bool = False) -> str:
+    """Type, name and action of each planned resource under its parent, with protect/replace markers and
+    its diagnostics; then the diagnostics by resource, the outputs and the one-line summary."""
     paint = _Paint(colour)
+    grouped = _grouped(result)
     lines = [
         f"Previewing stack {result.project}/{result.stack} offline "
         "(Pulumi SDK mock monitor; invokes answered from declared facts, no cloud calls)",
         "",
     ]
     if result.ok:
-        rows = [(f"{prefix}{r.type}", r.name, _markers(r)) for prefix, r in _walk(result.resources)]
-        width = max((len(t) for t, _, _ in rows), default=4) + 2
-        lines.append(f"     {'Type':<{width}}Name")
-        for type_column, name, markers in rows:
-            lines.append(f" {paint('+', 'create')}   {type_column:<{width}}{name}{paint(markers, 'dim')}")
+        rows = []
+        for prefix, r in _rows(result.resources):
+            found = grouped.get(f"{r.type} ({r.name})", []) if not r.custom else []
+            rows.append((r.action, f"{prefix}{r.type}", r.name, _markers(r), _counts(found)))
+        type_width = max((len(t) for _, t, _, _, _ in rows), default=4) + 2
+        name_width = max((len(n) for _, _, n, _, _ in rows), default=4) + 2
+        lines.append(f"     {'Type':<{type_width}}{'Name':<{name_width}}Info")
+        for action, type_column, name, markers, info in rows:
+            symbol = paint(_SYMBOLS.get(action, "+"), "create" if action == "create" else "info")
+            info_column = "; ".join(part for part in (info, markers) if part)
+            line = f" {symbol}   {type_column:<{type_width}}{name:<{name_width}}{paint(info_column, 'dim')}"
+            lines.append(line.rstrip())
         lines.append("")
     if result.diagnostics:
         lines.append("Diagnostics:")
-        grouped: dict[str, list[Diagnostic]] = defaultdict(list)
-        for diagnostic in result.diagnostics:
-            grouped[_diagnostic_owner(diagnostic, result)].append(diagnostic)
         for owner, found in grouped.items():
             lines.append(f"  {owner}")
             for d in found:
@@ -121,7 +144,7 @@ def render_tree(result: PlanResult, colour: bool = False) -> str:
     if result.ok and result.outputs:
         lines.append("Outputs:")
         for key, value in result.outputs.items():
-            lines.append(f"    {key}: {_format(value, 8)}")
+            lines.append(f"    {key}:{_format(value, 8)}")
         lines.append("")
     lines.append("Resources:" if result.ok else "Result:")
     lines.append(f"    {summary_line(result)}")
@@ -129,8 +152,8 @@ def render_tree(result: PlanResult, colour: bool = False) -> str:
 
 
 def _format(value: Any, indent: int) -> str:
+    """What follows `key:`: a nested block for a mapping, else one space and the value."""
     if isinstance(value, dict) and value:
         pad = " " * indent
-        inner = "\n".join(f"{pad}{k}: {_format(v, indent + 4)}" for k, v in value.items())
-        return "\n" + inner
-    return json.dumps(value) if not isinstance(value, str) else value
+        return "".join(f"\n{pad}{k}:{_format(v, indent + 4)}" for k, v in value.items())
+    return " " + (json.dumps(value) if not isinstance(value, str) else value)

@@ -1,0 +1,184 @@
+"""`preview --render DIR`: every planned Kubernetes object as a `kubectl apply`-ready file, validated.
+
+One file per object, `NN-<namespace>-<kind>-<name>.yaml`, numbered in plan order (parent first, then
+type and name), so a directory rendered twice from the same stack holds the same bytes. Each object is
+checked against the Kubernetes OpenAPI schema of the cluster's version before anything is written; one
+failure writes nothing. The Huawei Cloud resources Pulumi would create are listed with their planned
+inputs in `huaweicloud-resources.yaml`.
+
+A value Pulumi only knows after `pulumi up` (the id of an ELB it creates, for instance) is rendered as
+the string "(computed)", which keeps the file valid YAML and the object valid against the schema, and
+the file's header names every such field: replace them, or let `pulumi up` apply the object. Secrets are
+"[secret]", as everywhere in the preview.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
+from ..versions import CceVersion, VersionError
+from .engine import COMPUTED, PlannedResource, PlanResult
+
+MARKER = "# Rendered by `cce-passthrough preview --render`"
+SUMMARY = "huaweicloud-resources.yaml"
+
+
+class RenderError(Exception):
+    """An object that fails the schema, or no schema to check against: nothing was written (exit 1)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    kind: str
+    name: str
+    computed: tuple[str, ...]
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in the order given, long strings (JSON annotations) kept on one line."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # lists indented under their key, as kubectl prints them
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=10**6)
+
+
+def _computed_paths(value: Any, path: str = "") -> Iterator[str]:
+    if value == COMPUTED:
+        yield path or "(root)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _computed_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _computed_paths(item, f"{path}[{index}]")
+
+
+_UNSAFE = re.compile(r"[^a-z0-9.-]+")
+
+
+def _slug(text: str) -> str:
+    return _UNSAFE.sub("-", text.lower()).strip("-") or "x"
+
+
+def _cluster_version(result: PlanResult) -> CceVersion:
+    if result.cluster_version is None:
+        raise RenderError("cannot choose a Kubernetes schema: the stack declares no cluster.version")
+    try:
+        return CceVersion.parse(result.cluster_version)
+    except VersionError as exc:
+        raise RenderError(f"cannot choose a Kubernetes schema: {exc}") from None
+
+
+def _objects(result: PlanResult) -> list[tuple[PlannedResource, dict[str, Any]]]:
+    return [
+        (resource, to_manifest(resource.type, resource.inputs))
+        for resource in result.ordered()
+        if resource.custom and is_kubernetes_object(resource.type)
+    ]
+
+
+def _header(result: PlanResult, resource: PlannedResource, schema: str, computed: list[str]) -> str:
+    lines = [
+        MARKER,
+        f"# stack {result.project}/{result.stack}, resource {resource.urn}",
+        f"# valid against the Kubernetes {schema} OpenAPI schema (kubernetes-validate, strict)",
+    ]
+    if computed:
+        lines.append(
+            f"# known only after `pulumi up`, rendered as {COMPUTED!r}: replace before `kubectl apply`:"
+        )
+        lines += [f"#   {path}" for path in computed]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(result: PlanResult) -> str:
+    resources = [
+        {
+            "type": r.type,
+            "name": r.name,
+            "urn": r.urn,
+            "action": r.action,
+            "protect": r.protect,
+            "dependencies": r.dependencies,
+            "inputs": r.inputs,
+        }
+        for r in result.ordered()
+        if r.custom and r.type.startswith("huaweicloud:")
+    ]
+    header = [
+        MARKER,
+        f"# stack {result.project}/{result.stack}: the Huawei Cloud resources Pulumi would create, with their",
+        f"# planned inputs ({COMPUTED!r}: known after `pulumi up`). Not Kubernetes objects: not for kubectl.",
+    ]
+    if not resources:
+        header.append("# None: CCE creates or an existing ELB serves every load balancer of this stack.")
+    return "\n".join(header) + "\n" + _dump({"resources": resources})
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.readline().startswith(MARKER)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def render(result: PlanResult, directory: Path) -> list[Rendered]:
+    """Validate every Kubernetes object, then write them and the Huawei Cloud summary to `directory`.
+
+    Files an earlier render wrote there (recognised by their first line) are removed first, so that
+    `kubectl apply -f DIR` never picks up an object the stack no longer plans; other files are kept.
+    Raises RenderError (nothing written) and OSError (the directory cannot be written)."""
+    objects = _objects(result)
+    cluster = _cluster_version(result) if objects else None
+    schema = schema_version(cluster) if cluster is not None else ""
+    failures: list[str] = []
+    files: list[tuple[Rendered, str]] = []
+    width = max(2, len(str(len(objects))))
+    for index, (resource, manifest) in enumerate(objects, start=1):
+        metadata = manifest.setdefault("metadata", {})
+        computed = list(_computed_paths(manifest))
+        if not metadata.get("name"):
+            # Pulumi auto-names it (`<name>-<random>`) at apply time.
+            metadata["name"] = resource.name
+            computed.append("metadata.name (auto-named by Pulumi; rendered with the resource name)")
+        assert cluster is not None
+        try:
+            validate(manifest, cluster)
+        except ManifestError as exc:
+            failures.append(f"{resource.type} {resource.name}: {exc}")
+            continue
+        namespace = metadata.get("namespace")
+        parts = [
+            f"{index:0{width}d}",
+            *([str(namespace)] if namespace else []),
+            manifest["kind"],
+            metadata["name"],
+        ]
+        path = directory / ("-".join(_slug(str(p)) for p in parts) + ".yaml")
+        rendered = Rendered(path, str(manifest["kind"]), str(metadata["name"]), tuple(computed))
+        files.append((rendered, _header(result, resource, schema, computed) + _dump(manifest)))
+    if failures:
+        raise RenderError(
+            f"{len(failures)} object(s) fail the Kubernetes {schema} schema, nothing written:\n  "
+            + "\n  ".join(failures)
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in sorted(directory.glob("*.yaml")):
+        if _ours(stale):
+            stale.unlink()
+    for rendered, text in files:
+        rendered.path.write_text(text, encoding="utf-8")
+    (directory / SUMMARY).write_text(_summary(result), encoding="utf-8")
+    return [rendered for rendered, _ in files]

@@ -1,0 +1,60 @@
+"""Pure evaluation for rule tests: stack config in, every finding out, no Pulumi engine."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from cce_passthrough.checks import check_stack
+from cce_passthrough.config import parse_stack
+from cce_passthrough.diagnostics import Diagnostic
+from cce_passthrough.facts import declared_facts
+
+# The newest gates in the catalogue are met by this version, so only the rule under test fires.
+CLUSTER: dict[str, Any] = {
+    "name": "t-cce",
+    "version": "v1.31.1-r0",
+    "flavor": "standard",
+    "kubeProxyMode": "iptables",
+}
+DEDICATED_AUTOCREATE: dict[str, Any] = {
+    "type": "inner",
+    "available_zone": ["cn-north-4a"],
+    "l4_flavor_name": "L4_flavor.elb.s1.small",
+}
+ELB_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
+def evaluate(cluster: Mapping[str, Any] | None, services: Any) -> list[Diagnostic]:
+    stack = parse_stack(copy.deepcopy(cluster), copy.deepcopy(services))
+    findings = list(stack.diagnostics)
+    facts = None
+    if stack.cluster is not None:
+        facts, found = declared_facts(stack.cluster)
+        findings += found
+    return findings + check_stack(stack.services, facts, stack.paths)
+
+
+def svc(name: str = "web", **overrides: Any) -> dict[str, Any]:
+    """A valid service (shared autocreated inner ELB, TCP 80, pass-through on); overrides replace top-level keys."""
+    base: dict[str, Any] = {
+        "name": name,
+        "image": "nginx:1.27",
+        "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
+        "elb": {"class": "shared", "autocreate": {"type": "inner", "name": f"{name}-elb"}},
+    }
+    base.update(overrides)
+    return base
+
+
+def dedicated(**autocreate: Any) -> dict[str, Any]:
+    return {"class": "dedicated", "autocreate": {**DEDICATED_AUTOCREATE, **autocreate}}
+
+
+def codes(findings: list[Diagnostic]) -> set[str]:
+    return {f.code for f in findings}
+
+
+def by_code(findings: list[Diagnostic], code: str) -> list[Diagnostic]:
+    return [f for f in findings if f.code == code]

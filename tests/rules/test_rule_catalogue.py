@@ -1,0 +1,123 @@
+"""The catalogue as data: complete against interface.md §3, every rule used and tested, the generated
+reference (docs/rules.md, the README's rule table) fresh, and `rules` / `explain` on the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import test_annotation_rule_table
+import test_service_rule_table
+
+from cce_passthrough import rulesdoc
+from cce_passthrough.catalogue import CATALOGUE
+from cce_passthrough.cli import main
+from cce_passthrough.diagnostics import Severity
+from helpers import ROOT
+
+PACKAGE = ROOT / "components" / "cce_passthrough"
+
+# interface.md §3, verbatim codes and severities: the public contract.
+INTERFACE = {
+    **{c: "error" for c in ("PT101", "PT103", "PT104", "PT105")},
+    **{c: "warning" for c in ("PT102", "PT106", "PT107", "PT304")},
+    **{f"PT2{n:02d}": "error" for n in range(1, 11)},
+    **{c: "error" for c in ("PT302", "PT303", "PT401", "PT402", "PT901", "PT902", "PT903", "PT904")},
+}
+# Triggered and neighboured in test_stack_rule_table.py (cross-service, config shape, lookup facts) or,
+# for PT109, through the engine in test_rules_end_to_end.py.
+TRIGGERED_ELSEWHERE = {"PT109", "PT302", "PT303", "PT305", "PT901", "PT902", "PT903", "PT904"}
+
+
+def test_every_interface_code_is_in_the_catalogue_with_its_severity() -> None:
+    assert {code: CATALOGUE[code].severity.value for code in INTERFACE} == INTERFACE
+
+
+@pytest.mark.parametrize("code", list(CATALOGUE))
+def test_every_rule_is_complete(code: str) -> None:
+    rule = CATALOGUE[code]
+    assert re.fullmatch(r"PT[1-49]\d\d", rule.code)
+    assert isinstance(rule.severity, Severity)
+    for text in (rule.summary, rule.rationale, rule.fix, rule.source):
+        assert text.strip()
+    assert rule.fix.endswith("."), "the fix is a sentence"
+
+
+def _codes_used_in_the_package() -> set[str]:
+    used: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "catalogue.py":
+            used |= set(re.findall(r'(?:rule|finding)\(\s*"(PT\d{3})"', path.read_text()))
+    return used
+
+
+def test_every_code_the_code_raises_is_catalogued_and_every_rule_is_raised() -> None:
+    used = _codes_used_in_the_package()
+    assert used - set(CATALOGUE) == set()
+    assert {c for c, r in CATALOGUE.items() if not r.retired} - used == set()
+
+
+def test_every_rule_has_a_trigger_and_a_neighbour_in_the_tables() -> None:
+    tabled = {p.values[0] for p in test_service_rule_table.CASES + test_annotation_rule_table.CASES}
+    assert set(CATALOGUE) - tabled - TRIGGERED_ELSEWHERE == set()
+
+
+def test_docs_rules_md_is_fresh() -> None:
+    committed = (ROOT / rulesdoc.DOCS_PATH).read_text()
+    assert committed == rulesdoc.rules_markdown(), f"docs/rules.md is stale: run `{rulesdoc.REGENERATE}`"
+
+
+def test_readme_rule_table_is_fresh() -> None:
+    readme = (ROOT / rulesdoc.README_PATH).read_text()
+    assert rulesdoc.replace_readme_block(readme) == readme, (
+        f"the README's rule table is stale: run `{rulesdoc.REGENERATE}`"
+    )
+    assert "[docs/rules.md](docs/rules.md)" in readme.split("## Rules", 1)[1]
+
+
+def test_the_reference_documents_every_rule_and_annotation() -> None:
+    text = rulesdoc.rules_markdown()
+    for code, rule in CATALOGUE.items():
+        assert f"### {code}" in text and rule.rationale in text
+    assert "`kubernetes.io/elb.keepalive_timeout`" in text and "dedicated: v1.19.16-r30" in text
+
+
+def test_regenerating_writes_both_files(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        f"# x\n\n## Rules\n\n{rulesdoc.README_BEGIN}\nold\n{rulesdoc.README_END}\n"
+    )
+    changed = rulesdoc.write(tmp_path)
+    assert sorted(p.name for p in changed) == ["README.md", "rules.md"]
+    assert rulesdoc.write(tmp_path) == []
+    assert "| [PT302](docs/rules.md#pt302) | error |" in (tmp_path / "README.md").read_text()
+
+
+def test_rules_lists_code_severity_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(CATALOGUE)
+    assert lines[0].split()[:2] == ["PT101", "error"]
+    assert any(line.startswith("PT109  info") for line in lines)
+
+
+def test_rules_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {r["code"] for r in payload} == set(CATALOGUE)
+    assert set(payload[0]) == {"code", "severity", "summary", "rationale", "fix", "source"}
+    assert main(["rules", "--markdown"]) == 0
+    assert capsys.readouterr().out == rulesdoc.rules_markdown()
+
+
+def test_explain_prints_rationale_fix_and_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "PT404"]) == 0
+    out = capsys.readouterr().out
+    rule = CATALOGUE["PT404"]
+    assert rule.rationale in out and f"Fix: {rule.fix}" in out and f"Source: {rule.source}" in out
+
+
+def test_explain_of_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "PT499"]) == 2
+    assert "no rule 'PT499'" in capsys.readouterr().err
