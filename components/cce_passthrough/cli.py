@@ -9,11 +9,14 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from .backend import add_backend_parser, run_backend
 from .catalogue import CATALOGUE
 from .offline.engine import PlanResult
+
+if TYPE_CHECKING:
+    from .policy.analyze import PolicyFinding
 from .offline.stackconfig import StackFileError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -44,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also write every Kubernetes object to DIR as kubectl-ready YAML, schema-checked, "
         "and the Huawei Cloud resources to DIR/huaweicloud-resources.yaml",
     )
+    preview.add_argument(
+        "--policy-pack",
+        action="store_true",
+        help="also run the policy pack (policy/) over every planned resource, with the stack's cluster facts",
+    )
 
     rules = sub.add_parser("rules", help="list every rule: code, severity, summary")
     rules_format = rules.add_mutually_exclusive_group()
@@ -55,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plan_json(result: PlanResult) -> str:
+def _plan_json(result: PlanResult, policy: list[PolicyFinding] | None = None) -> str:
     """interface.md §4, plus each resource's action, options, provider and per-input dependencies;
     resources parent first, keys sorted: two runs of a stack give the same bytes."""
     payload = {
@@ -83,6 +91,10 @@ def _plan_json(result: PlanResult) -> str:
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "outputs": result.outputs,
     }
+    if policy is not None:
+        from .policy.report import to_json
+
+        payload["policy"] = to_json(policy)
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
 
 
@@ -133,10 +145,21 @@ def _run_preview(args: argparse.Namespace) -> int:
     if args.render is not None:
         render_code, note = _render(result, args.render)
         code = max(code, render_code)
+    policy: list[PolicyFinding] | None = None
+    if args.policy_pack:
+        from .policy.report import blocking, run_pack
+
+        policy = run_pack(result.resources, result.declared_cluster)
+        if blocking(policy):
+            code = max(code, EXIT_FINDINGS)
     if args.json:
-        print(_plan_json(result))
+        print(_plan_json(result, policy))
     else:
         print(render_tree(result, colour=_colour()), end="")
+        if policy is not None:
+            from .policy.report import render_text
+
+            print(render_text(policy), end="")
     if note:
         # stdout stays one JSON object with --json; a failure always goes to stderr
         print(note, file=sys.stderr if args.json or code != EXIT_OK else sys.stdout)

@@ -154,7 +154,7 @@ def test_a_stack_with_errors_renders_nothing_and_exits_1(
 
 
 def bad_plan() -> PlanResult:
-    result = PlanResult("cce-passthrough", "bad", True, cluster_version="v1.28")
+    result = PlanResult("cce-passthrough", "bad", True, declared_cluster={"version": "v1.28"})
     deployment = PlannedResource(
         urn="urn:pulumi:bad::cce-passthrough::kubernetes:apps/v1:Deployment::web",
         type="kubernetes:apps/v1:Deployment",

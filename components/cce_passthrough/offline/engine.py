@@ -60,10 +60,16 @@ class PlanResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    cluster_version: str | None = None
-    """The cluster version the stack declares (the schema `--render` validates against)."""
+    declared_cluster: dict[str, Any] = field(default_factory=dict)
+    """The stack's `cluster` config as declared (its version picks the schema `--render` validates
+    against; its facts configure `--policy-pack`)."""
     secrets: set[str] = field(default_factory=set, repr=False)
     """Plain text of every secret seen (secret config, secret inputs and outputs); masked everywhere."""
+
+    @property
+    def cluster_version(self) -> str | None:
+        version = self.declared_cluster.get("version")
+        return version if isinstance(version, str) else None
 
     @property
     def ok(self) -> bool:

@@ -61,6 +61,5 @@ def preview(
     mocks = OfflineMocks(DeclaredFacts(config), preview=preview)
     result = run_program(project.main, project.name, config.stack, values, secret_keys, mocks, preview)
     cluster = config.object(f"{project.name}:cluster")
-    version = cluster.get("version") if isinstance(cluster, Mapping) else None
-    result.cluster_version = version if isinstance(version, str) else None
+    result.declared_cluster = dict(cluster) if isinstance(cluster, Mapping) else {}
     return result

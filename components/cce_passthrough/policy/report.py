@@ -19,7 +19,7 @@ def run_pack(resources: Sequence[Any], cluster: Mapping[str, Any] | None) -> lis
 
 
 def render_text(findings: Sequence[PolicyFinding]) -> str:
-    lines = [f"Policy pack cce-passthrough ({Path('policy')}/):"]
+    lines = ["", f"Policy pack cce-passthrough ({Path('policy')}/):"]
     if not findings:
         lines.append("    no violations")
     for finding in findings:
