@@ -273,6 +273,12 @@ class RecordingMonitor(mocks.MockMonitor):
         self._keep_thread_loop()
         return response
 
+    def _inputs(self, properties: Any) -> dict[str, Any]:
+        inputs: dict[str, Any] = canonical(
+            plain(rpc.deserialize_properties(properties, keep_unknowns=True), self.secrets)
+        )
+        return inputs
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         self._keep_thread_loop()
@@ -288,11 +294,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 replace_on_changes=list(request.replaceOnChanges),
                 dependencies=sorted(set(request.dependencies)),
-                inputs=canonical(
-                    plain(rpc.deserialize_properties(request.object, keep_unknowns=True), self.secrets)
-                )
-                if request.type != STACK_TYPE
-                else {},
+                inputs=self._inputs(request.object) if request.type != STACK_TYPE else {},
                 property_dependencies={
                     key: sorted(set(deps.urns))
                     for key, deps in sorted(request.propertyDependencies.items())
@@ -303,6 +305,7 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        """A read (`Resource.get`): recorded with the options a read can have, and action "read"."""
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
         self._keep_thread_loop()
         self.planned.append(
@@ -317,9 +320,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 delete_before_replace=False,
                 replace_on_changes=[],
                 dependencies=sorted(set(request.dependencies)),
-                inputs=canonical(
-                    plain(rpc.deserialize_properties(request.properties, keep_unknowns=True), self.secrets)
-                ),
+                inputs=self._inputs(request.properties),
                 action="read",
             )
         )
