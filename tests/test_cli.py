@@ -89,3 +89,19 @@ def test_explain_prints_why_fix_and_source(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "IPVS" in out and "Fix:" in out and "Source: [OTC-PT]" in out
     assert main(["explain", "PT999"]) == 2
+
+
+@pytest.mark.parametrize("argv", [["rules"], ["preview", "--stack", "dev"]])
+def test_a_reader_that_goes_away_gets_no_traceback(argv: list[str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cce_passthrough", *argv],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `| head` exiting before the command writes
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr

@@ -200,6 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pulumi-huaweicloud 0.0.12 imports pkg_resources; its deprecation notice is not ours to print.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     args = _parser().parse_args(argv)
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # inside the try: a closed pipe must surface here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "preview":
         return _run_preview(args)
     if args.command == "rules":
