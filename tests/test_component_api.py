@@ -79,3 +79,34 @@ def test_every_error_is_reported_at_once_before_any_child(tmp_path: Path) -> Non
     for finding in result.diagnostics:
         assert finding.fix and finding.field and finding.message
     assert not [r for r in result.resources if r.custom], "no child is declared"
+
+
+HOST_NETWORK_PROGRAM = """
+import pulumi
+from cce_passthrough import PassThroughService
+
+app = PassThroughService(
+    "edge",
+    args={
+        "cluster": {"version": "v1.29", "flavor": "turbo", "kube_proxy_mode": "iptables"},
+        "image": "envoyproxy/envoy:v1.31",
+        "ports": [{"name": "http", "port": 8080}],
+        "external_traffic_policy": "Local",
+        "host_network": HOST_NETWORK,
+        "elb": {"class": "dedicated", "autocreate": {"type": "inner", "available_zone": ["cn-north-4a"],
+                                                      "l4_flavor_name": "L4_flavor.elb.s1.small"}},
+    },
+)
+pulumi.export("annotations", app.annotations)
+"""
+
+
+def test_host_network_pods_are_announced_to_cce(tmp_path: Path) -> None:
+    result = _run(tmp_path, HOST_NETWORK_PROGRAM.replace("HOST_NETWORK", "True"))
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert result.outputs["annotations"]["kubernetes.io/hws-hostNetwork"] == "true"
+    pod = result.resource("edge-deployment").inputs["spec"]["template"]["spec"]
+    assert pod["hostNetwork"] is True
+    # Turbo with Local needs host-network pods (PT105): without them the same service is refused
+    refused = _run(tmp_path, HOST_NETWORK_PROGRAM.replace("HOST_NETWORK", "False"))
+    assert [d.code for d in refused.diagnostics if d.severity.value == "error"] == ["PT105"]

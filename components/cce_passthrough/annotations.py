@@ -11,6 +11,7 @@ CLASS = "kubernetes.io/elb.class"
 ID = "kubernetes.io/elb.id"
 AUTOCREATE = "kubernetes.io/elb.autocreate"
 PASS_THROUGH = "kubernetes.io/elb.pass-through"
+HOST_NETWORK = "kubernetes.io/hws-hostNetwork"
 
 # CCE refuses to change these after creation: a change must replace the Service, not patch it.
 IMMUTABLE = (CLASS, ID, AUTOCREATE)
@@ -54,6 +55,9 @@ def static_annotations(service: ServiceConfig) -> dict[str, str]:
     pass_through = pass_through_value(service)
     if pass_through is not None:
         result[PASS_THROUGH] = pass_through
+    if service.host_network:
+        # CCE must know the backends listen on the node itself (documented for host-network pods).
+        result.setdefault(HOST_NETWORK, "true")
     return result
 
 

@@ -54,7 +54,7 @@ SUBNET_ID = f"{ELB}subnet-id"
 EIP_ID = f"{ELB}eip-id"
 CUSTOM_EIP_STATUS = f"{ELB}custom-eip-status"
 INSTANCE_RECLAIM_POLICY = f"{ELB}instance-reclaim-policy"
-HWS_HOST_NETWORK = "kubernetes.io/hws-hostNetwork"
+HWS_HOST_NETWORK = ann.HOST_NETWORK
 
 # Written by CCE onto Services with an autocreated public ELB [OTC-EIP].
 CCE_WRITTEN = (EIP_ID, CUSTOM_EIP_STATUS)
