@@ -9,7 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from .args import PassThroughServiceArgs
-from .checks import check_stack
+from .checks import check_service
 from .checks.stack import check_cross_service
 from .component import PassThroughService, config_path
 from .config import ParsedStack, parse_stack
@@ -114,11 +114,13 @@ def main() -> None:
     kubernetes = _kubernetes_provider()
     huaweicloud = _huaweicloud_provider() if _needs_huaweicloud(stack) else None
     cluster, findings = _cluster_facts(stack, huaweicloud)
-    findings = stack.diagnostics + findings + check_stack(stack.services, cluster, stack.paths)
-    findings += _existing_elb_findings(stack, cluster, huaweicloud, findings)
-    if errors(findings) or cluster is None:
-        publish(findings)  # raises: nothing is declared when any part of the stack is wrong
+    per_service = [f for s in stack.services for f in check_service(s, cluster, stack.paths[s.name])]
     cross = check_cross_service(stack.services, cluster, stack.paths)
+    findings = stack.diagnostics + findings + per_service + cross
+    findings += _existing_elb_findings(stack, cluster, huaweicloud, findings)
+    if errors(findings):
+        publish(findings)  # raises: nothing is declared when any part of the stack is wrong
+    # Facts are only missing together with an error finding about them, published just above.
     assert cluster is not None
 
     built: dict[str, PassThroughService] = {}
