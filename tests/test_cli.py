@@ -105,3 +105,39 @@ def test_a_reader_that_goes_away_gets_no_traceback(argv: list[str]) -> None:
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+def _project(tmp_path: Path, program: str | None = "import pulumi\npulumi.export('x', 1)\n") -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    if program is not None:
+        (tmp_path / "__main__.py").write_text(program)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("stack_bytes", "program", "words"),
+    [
+        (b"config:\n  p:x: \xff\xfe\n", "import pulumi\n", "is not UTF-8 text"),
+        (b"config: {}\n", None, "does not exist"),
+        (b"config: {}\n", "raise KeyError('boom')\n", "the program failed: KeyError"),
+    ],
+    ids=["not-utf8", "no-program", "program-bug"],
+)
+def test_unusable_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack_bytes: bytes, program: str | None, words: str
+) -> None:
+    project = _project(tmp_path, program)
+    (project / "Pulumi.dev.yaml").write_bytes(stack_bytes)
+    assert main(["preview", "--project", str(project), "--stack", "dev"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_yaml_date_in_config_reaches_the_program_as_text(tmp_path: Path) -> None:
+    stack = write_stack(
+        tmp_path,
+        {"version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"},
+        [service(image="nginx")],
+    )
+    stack.write_text(stack.read_text() + "  cce-passthrough:released: 2024-01-01\n")
+    assert main(["preview", "--project", str(ROOT), "--config", str(stack)]) == 0

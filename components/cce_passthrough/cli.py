@@ -140,6 +140,18 @@ def _run_preview(args: argparse.Namespace) -> int:
     except StackFileError as exc:
         print(f"cce-passthrough: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except Exception as exc:
+        # The program itself failed (a bug in it, or in a library it uses): one line, exit 2, and the
+        # traceback only on request, since it may quote values the run had in hand.
+        if os.environ.get("CCE_PASSTHROUGH_TRACEBACK"):
+            raise
+        message = " ".join(str(exc).split()) or "no message"
+        print(
+            f"cce-passthrough: error: the program failed: {type(exc).__name__}: {message} "
+            "(CCE_PASSTHROUGH_TRACEBACK=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     code = EXIT_OK if result.ok else EXIT_FINDINGS
     note = ""
     if args.render is not None:

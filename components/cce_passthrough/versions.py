@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-_VERSION = re.compile(r"^v?(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+)(?:-r(?P<release>\d+))?)?$")
+_VERSION = re.compile(
+    r"^v?(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+)(?:-r(?P<release>\d+))?)?$", re.ASCII
+)
 
 
 class VersionError(ValueError):

@@ -99,7 +99,7 @@ def _integer_problem(
         if strings_only:
             return f'{value!r} must be a string ("{value}"), as every value of this JSON is.'
         number = value
-    elif re.fullmatch(r"\d+", value.strip()):
+    elif re.fullmatch(r"[0-9]+", value.strip()):  # ASCII only: CCE reads no other digits
         number = int(value)
     else:
         return f"{value!r} is not a whole number in {low}-{high}{unit}."
@@ -210,7 +210,7 @@ def _json_text(low: int, high: int) -> Callable[[object], str | None]:
 
 
 def _target_service_port(value: object) -> str | None:
-    if isinstance(value, str) and re.fullmatch(r"(TCP|UDP):\d+", value):
+    if isinstance(value, str) and re.fullmatch(r"(TCP|UDP):[0-9]+", value):
         return None
     return f"{value!r} is not PROTOCOL:port (e.g. TCP:80, UDP:53)."
 
@@ -241,7 +241,7 @@ def _check_object(fields: Mapping[str, JsonField], data: object, suffix: str) ->
 def _loads(value: str) -> tuple[Any, list[Problem]]:
     try:
         return json.loads(value), []
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         return None, [("", f"not valid JSON ({exc}).")]
 
 
@@ -264,7 +264,9 @@ def json_array(fields: Mapping[str, JsonField], unique: str) -> Validator:
         for index, item in enumerate(data):
             problems += _check_object(fields, item, f"[{index}]")
             key = item.get(unique) if isinstance(item, dict) else None
-            if key is not None and key in seen:
+            if not isinstance(key, str):  # a non-string key is reported by the field check above
+                continue
+            if key in seen:
                 problems.append((f"[{index}].{unique}", f"{key!r} is covered twice."))
             seen.add(key)
         return problems
@@ -694,7 +696,7 @@ def _json_or_none(value: str | None) -> Any:
         return None
     try:
         return json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -776,8 +778,8 @@ def _l7_flavor(context: Context) -> Iterator[Diagnostic]:
 
 def keepalive(context: Context) -> Iterator[Diagnostic]:
     value = context.annotations.get(KEEPALIVE_TIMEOUT)
-    if value is None or not value.strip().isdigit():
-        return
+    if value is None or _integer_problem(value, 0, 4000) is not None:
+        return  # the value's own rule (PT404) reports it
     seconds = int(value)
     layer4 = sorted({p.protocol for p in context.listeners if p.protocol in ("TCP", "UDP", "TLS")})
     if layer4 and seconds < 10:
@@ -808,7 +810,7 @@ def access_control(context: Context) -> Iterator[Diagnostic]:
                 )
         return
     missing = [key for key in (ACL_STATUS, ACL_TYPE) if key not in values]
-    if missing:
+    if missing and acl.strip():  # an empty acl-id means "allow all" and needs neither
         yield context.finding(
             "PT402",
             ACL_ID,

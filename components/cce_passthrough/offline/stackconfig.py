@@ -57,6 +57,8 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StackFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise StackFileError(f"{path} is not UTF-8 text") from None
     try:
         return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
@@ -72,6 +74,8 @@ def load_project(directory: Path) -> Project:
         raise StackFileError(f"{path} has no project name")
     main = directory / str(data.get("main") or "")
     main = main / "__main__.py" if main.is_dir() else main
+    if not main.is_file():
+        raise StackFileError(f"{path}: the program {main} does not exist")
     config_dir = directory / str(data.get("stackConfigDir") or ".")
     declared = data.get("config") or {}
     if not isinstance(declared, Mapping):
@@ -84,8 +88,9 @@ def _qualify(key: str, project: str) -> str:
 
 
 def _encode(value: Any) -> str:
-    # The CLI hands every non-string config value to the program as JSON text.
-    return value if isinstance(value, str) else json.dumps(value)
+    # The CLI hands every non-string config value to the program as JSON text; YAML's own scalars
+    # (dates, timestamps) go as their text, as strings are what Pulumi config holds.
+    return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
 def load_stack_config(project: Project, stack_file: Path, stack: str | None = None) -> StackConfig:
