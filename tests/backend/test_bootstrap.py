@@ -249,3 +249,37 @@ def test_without_public_access_block_api_only_acl_and_policy_count() -> None:
     posture = s3.BucketPosture("Enabled", "AES256", None, pab_supported=False)
     assert posture.public_reasons() == []
     assert s3.planned_fixes(posture) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "", "[]", '"a string"', "null", '{"Statement": ' * 5000 + "[]" + "}" * 5000, b"\xff"],
+)
+def test_unparseable_policy_counts_as_public(text: Any) -> None:
+    parsed = s3.parse_policy(text)
+    assert parsed.unparseable and parsed.policy is None
+    posture = s3.BucketPosture("Enabled", "AES256", dict(ALL_BLOCKED), True, policy_unparseable=True)
+    assert any("cannot be parsed" in r for r in posture.public_reasons())
+    assert "policy" not in s3.planned_fixes(posture)  # never deleted unread: a person decides
+
+
+def test_policy_with_utf8_bom_is_parsed() -> None:
+    parsed = s3.parse_policy('\ufeff{"Statement": [{"Effect": "Allow", "Principal": "*"}]}')
+    assert not parsed.unparseable and parsed.policy is not None
+    assert s3.public_policy_statements(parsed.policy) == [0]
+
+
+def test_malformed_bucket_policy_is_refused_even_with_fix_and_kept(
+    cli, s3_client, bucket_name, target_args, one_error_line
+) -> None:
+    s3_client.create_bucket(Bucket=bucket_name)
+    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
+    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    broken = '{"Statement": [{"Effect": "Allow",'
+    s3_client.put_bucket_policy(Bucket=bucket_name, Policy=broken)
+
+    for extra in ([], ["--fix"]):
+        refused = cli("bootstrap", *target_args, *extra)
+        assert refused.code == 1
+        one_error_line(refused, "bucket policy cannot be parsed", "by hand")
+        assert s3_client.get_bucket_policy(Bucket=bucket_name)["Policy"] == broken  # nothing lost

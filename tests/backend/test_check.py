@@ -120,3 +120,31 @@ def test_check_of_a_missing_bucket(cli, target_args, one_error_line) -> None:
     result = cli("check", *target_args)
     assert result.code == 2
     one_error_line(result, "does not exist", "backend bootstrap")
+
+
+def test_undecodable_state_objects_are_problems_not_tracebacks(
+    cli, s3_client, bucket_name, target_args
+) -> None:
+    assert cli("bootstrap", *target_args).code == 0
+    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"version: 1\n")
+    header_only = gzip.compress(checkpoint("x", "2026-01-01T00:00:00Z", 1))[:10] + b"\xff" * 32
+    put(s3_client, bucket_name, ".pulumi/stacks/cce-app/gz.json.gz", header_only)
+    put(s3_client, bucket_name, ".pulumi/stacks/cce-app/deep.json", b"[" * 100_000)
+    put(s3_client, bucket_name, ".pulumi/locks/organization/cce-app/deep/1.json", b"[" * 100_000)
+    put(s3_client, bucket_name, ".pulumi/stacks/cce-app/ok.json", checkpoint("ok", "2026-01-02T00:00:00Z", 3))
+    result = cli("check", *target_args)
+    assert result.code == 1, result.err
+    assert result.err == ""
+    assert "problem: cce-app/gz: .pulumi/stacks/cce-app/gz.json.gz: corrupt gzip data" in result.out
+    assert "problem: cce-app/deep: .pulumi/stacks/cce-app/deep.json: not valid JSON/YAML" in result.out
+    assert "2026-01-02T00:00:00Z" in result.out
+
+
+def test_deeply_nested_meta_yaml_is_one_line_error(
+    cli, s3_client, bucket_name, target_args, one_error_line
+) -> None:
+    assert cli("bootstrap", *target_args).code == 0
+    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"[" * 100_000)
+    result = cli("check", *target_args)
+    assert result.code == 1
+    one_error_line(result, "meta.yaml")

@@ -152,3 +152,34 @@ def test_network_guard_is_active(s3_server: Any) -> None:
         socket.create_connection(("192.0.2.1", 9), timeout=0.1)
     with pytest.raises(AssertionError, match="non-loopback"):
         socket.getaddrinfo("obs.cn-north-4.myhuaweicloud.com", 443)
+
+
+def test_unexpected_exception_is_one_redacted_line_exit_2(
+    cli, target_args, monkeypatch, one_error_line
+) -> None:
+    """The last-resort handler keeps the contract: no traceback, no secret, exit 2."""
+    from cce_passthrough.backend import s3
+
+    def boom(*_: Any, **__: Any) -> Any:
+        raise RuntimeError(
+            "internal failure with dummy-secret-key-for-tests-only-0001 at https://u:pw-in-url@h/x"
+        )
+
+    monkeypatch.setattr(s3, "make_client", boom)
+    result = cli("check", *target_args)
+    assert result.code == 2
+    line = one_error_line(result, "unexpected error", "RuntimeError")
+    assert "dummy-secret-key-for-tests-only-0001" not in line and "pw-in-url" not in line
+    assert result.out == ""
+
+
+def test_unexpected_exception_while_parsing_arguments_is_one_line(cli, monkeypatch, one_error_line) -> None:
+    from cce_passthrough.backend import cli as backend_cli
+
+    def boom(*_: Any, **__: Any) -> Any:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(backend_cli, "make_target", boom)
+    result = cli("url", "--bucket", "b-1", "--region", "cn-north-4")
+    assert result.code == 2
+    one_error_line(result, "unexpected error", "KeyError")

@@ -160,3 +160,40 @@ def test_checkpoint_without_manifest_time_falls_back_to_object_time() -> None:
     assert summary.last_update == T0 and summary.last_update_source == "object"
     with pytest.raises(StateFormatError):
         parse_checkpoint("k.json", b'{"deployment": {}}')
+
+
+def _corrupt_gzip() -> bytes:
+    """A valid gzip header followed by a deflate stream that is not one (zlib.error, not OSError)."""
+    return gzip.compress(checkpoint("2026-03-01T12:00:00Z"))[:10] + b"\xff" * 32
+
+
+DEEP = b"[" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("key", "data"),
+    [
+        (".pulumi/stacks/web/dev.json.gz", _corrupt_gzip()),
+        (".pulumi/stacks/web/dev.json.gz", gzip.compress(checkpoint("x"))[:-12]),  # truncated: EOFError
+        (".pulumi/stacks/web/dev.json", DEEP),
+        (".pulumi/stacks/web/dev.json.gz", gzip.compress(DEEP)),
+        (".pulumi/stacks/web/dev.yaml", DEEP),
+        (".pulumi/stacks/web/dev.json", b"\xff\xfe not utf-8"),
+    ],
+)
+def test_undecodable_state_is_a_format_error(key: str, data: bytes) -> None:
+    with pytest.raises(StateFormatError):
+        parse_checkpoint(key, data)
+    plan = plan_listing([ObjectInfo(key, T0)], 1)
+    report = summarize(plan, {key: data})
+    assert report.problems and report.problems[0].startswith("web/dev: ")
+    assert "problem: web/dev" in render_report(report, "x")
+
+
+def test_deeply_nested_lock_and_meta_do_not_crash() -> None:
+    key = ".pulumi/locks/organization/web/dev/aa.json"
+    plan = plan_listing([ObjectInfo(key, T0)], 1)
+    (summary,) = summarize(plan, {key: DEEP}).stacks
+    assert summary.locked and summary.locks[0].owner == "unknown owner"
+    with pytest.raises(StateFormatError):
+        parse_meta_version(DEEP)

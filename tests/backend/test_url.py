@@ -188,3 +188,92 @@ def test_client_addressing_matches_the_url() -> None:
         "get_object", Params={"Bucket": "team-state", "Key": "k"}, ExpiresIn=60
     )
     assert url.startswith("http://127.0.0.1:9000/team-state/k?")
+
+
+# --------------------------------------------------------------------------- malformed input, credentials
+
+AK = "AKIDEXAMPLE"
+SK = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
+
+
+@pytest.mark.parametrize("url", ["s3://[abc", "s3://b[", "s3://b]?region=x", f"s3://{AK}:{SK}@[abc"])
+def test_malformed_login_url_is_a_config_error(url: str) -> None:
+    with pytest.raises(BackendConfigError) as info:
+        parse_login_url(url)
+    assert SK not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://[::1", "[::1", "http://h]", "http://[::1]x", "https://[abc]:443"]
+)
+def test_malformed_endpoint_is_a_config_error(endpoint: str) -> None:
+    with pytest.raises(BackendConfigError):
+        parse_endpoint(endpoint)
+    with pytest.raises(BackendConfigError):
+        parse_login_url(f"s3://b-1?endpoint={endpoint}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--backend-url", "s3://[abc"],
+        ["url", "--bucket", "b-1", "--region", "cn-north-4", "--endpoint", "http://[::1"],
+        ["versions", "--backend-url", "s3://b[", "--stack", "p/s"],
+    ],
+)
+def test_malformed_urls_are_one_line_exit_2(cli, one_error_line, argv: list[str]) -> None:
+    result = cli(*argv)
+    assert result.code == 2
+    one_error_line(result, "invalid")
+    assert result.out == ""
+
+
+def test_malformed_pulumi_backend_url_is_one_line_exit_2(cli, one_error_line, monkeypatch) -> None:
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://b[")
+    result = cli("check")
+    assert result.code == 2
+    one_error_line(result, "invalid backend URL")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"s3://{AK}:{SK}@mybucket",
+        f"s3://{SK}@mybucket?region=cn-north-4",
+        f"s3:/{AK}:{SK}@mybucket",
+        f"s3://mybucket?endpoint=https://{AK}:{SK}@obs.example.com",
+        f"s3://mybucket?endpoint={AK}:{SK}@obs.example.com",
+        f"s3://mybucket?endpoint=https:/{AK}:{SK}@obs.example.com",
+    ],
+)
+def test_credentials_in_the_backend_url_are_refused_and_never_echoed(cli, one_error_line, url: str) -> None:
+    for result in (cli("check", "--backend-url", url), cli("versions", "--backend-url", url, "--key", "k")):
+        assert result.code == 2
+        one_error_line(result, "credentials must not be part of the URL", "AWS_ACCESS_KEY_ID")
+        assert SK not in result.out + result.err
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://u:secretpw@obs.example.com",
+        "u:secretpw@obs.example.com",
+        "http://secretpw@127.0.0.1:9000",
+        "https:/u:secretpw@obs.example.com",
+        "https://u:secretpw@obs.example.com/path?x=1",
+    ],
+)
+def test_credentials_in_the_endpoint_are_refused_and_never_echoed(cli, one_error_line, endpoint: str) -> None:
+    for command in ("url", "check", "bootstrap"):
+        result = cli(command, "--bucket", "b-1", "--region", "cn-north-4", "--endpoint", endpoint)
+        assert result.code == 2
+        one_error_line(result, "credentials must not be part of the URL")
+        assert "secretpw" not in result.out + result.err
+
+
+def test_redact_strips_userinfo_from_any_message() -> None:
+    from cce_passthrough.backend.url import redact
+
+    line = redact(f"boom at https://{AK}:{SK}@host/x and s3://{SK}@bucket", {})
+    assert SK not in line and AK not in line
+    assert "https://<redacted>@host/x" in line

@@ -305,6 +305,18 @@ def run_backend(
     env = os.environ if environ is None else environ
     stdout = sys.stdout if out is None else out
     stderr = sys.stderr if err is None else err
+    try:
+        return _run_backend(args, env, stdout, stderr)
+    except Exception as exc:
+        # Last resort. The contract of every `backend` command is "one line on stderr, exit 2,
+        # no traceback, no credential" even for a failure nobody anticipated (a parser or SDK
+        # raising something unexpected); the message goes through the same redaction as all
+        # other errors. KeyboardInterrupt/SystemExit are not Exceptions and pass through.
+        _print_error(redact(f"unexpected error: {type(exc).__name__}: {exc}", env), stderr)
+        return 2
+
+
+def _run_backend(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     command = getattr(args, "backend_command", None)
     try:
         target = _target_from_args(args, env)

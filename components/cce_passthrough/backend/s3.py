@@ -10,7 +10,9 @@ Definition of a *public* bucket (the bootstrap refusal rule), precisely:
    permission), or
 2. the bucket policy has an ``"Effect": "Allow"`` statement whose ``Principal`` is ``"*"`` or
    contains ``"*"`` under any key (``{"AWS": "*"}``, OBS ``{"ID": ["*"]}``); conditions are
-   not evaluated, so a conditioned wildcard statement still counts (conservative), or
+   not evaluated, so a conditioned wildcard statement still counts (conservative); a policy
+   that cannot be parsed as a JSON object counts as public too (it cannot be shown not to be) and
+   is refused even with ``--fix``, which never deletes a policy it cannot read, or
 3. the public access block is missing or has any of its four flags off - *if the endpoint
    implements the public-access-block API*. If it answers ``NotImplemented``/``405``/``501``,
    only rules 1 and 2 apply and bootstrap says so.
@@ -123,6 +125,33 @@ def public_policy_statements(policy: Mapping[str, Any]) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class ParsedPolicy:
+    """A bucket policy as read back: ``policy`` is None if there is none or it is unparseable."""
+
+    policy: dict[str, Any] | None
+    public_statements: tuple[int, ...] = ()
+    unparseable: bool = False
+
+
+def parse_policy(text: str | bytes) -> ParsedPolicy:
+    """Parse a ``GetBucketPolicy`` document; anything that is not a JSON object is unparseable.
+
+    S3-compatible stores do not all validate what they store, so a policy may be malformed
+    JSON, not an object, or absurdly nested. Such a policy cannot be shown to be private and
+    is therefore treated as public by the caller. A UTF-8 byte order mark is tolerated.
+    """
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        loaded = json.loads(text.lstrip("\ufeff"))
+        if not isinstance(loaded, dict):
+            return ParsedPolicy(None, unparseable=True)
+        return ParsedPolicy(loaded, tuple(public_policy_statements(loaded)))
+    except (ValueError, RecursionError):  # JSONDecodeError/UnicodeDecodeError; deep nesting
+        return ParsedPolicy(None, unparseable=True)
+
+
 def without_statements(policy: Mapping[str, Any], indexes: list[int]) -> dict[str, Any] | None:
     """The policy minus the given statements, or None if nothing remains."""
     statements = policy.get("Statement", [])
@@ -145,6 +174,7 @@ class BucketPosture:
     public_grants: tuple[str, ...] = ()
     policy: dict[str, Any] | None = None
     public_statements: tuple[int, ...] = ()
+    policy_unparseable: bool = False  # a policy exists but is not a JSON object: counts as public
 
     @property
     def versioned(self) -> bool:
@@ -162,6 +192,8 @@ class BucketPosture:
             reasons.append("ACL grants " + ", ".join(self.public_grants))
         if self.public_statements:
             reasons.append(f"bucket policy allows Principal '*' ({len(self.public_statements)} statement(s))")
+        if self.policy_unparseable:
+            reasons.append("bucket policy cannot be parsed as a JSON object (treated as public)")
         if self.pab_supported and not self.pab_complete:
             if self.public_access_block is None:
                 reasons.append("no public access block")
@@ -341,15 +373,12 @@ def inspect_bucket(client: Any, bucket: str) -> BucketPosture:
 
     grants = public_acl_grants(client.get_bucket_acl(Bucket=bucket))
 
-    policy: dict[str, Any] | None = None
+    parsed = ParsedPolicy(None)
     try:
-        text = client.get_bucket_policy(Bucket=bucket)["Policy"]
-        loaded = json.loads(text)
-        policy = loaded if isinstance(loaded, dict) else None
+        parsed = parse_policy(client.get_bucket_policy(Bucket=bucket)["Policy"])
     except botocore.exceptions.ClientError as exc:
         if error_code(exc) not in {"NoSuchBucketPolicy", "NoSuchPolicy"}:
             raise
-    statements = public_policy_statements(policy) if policy else []
 
     return BucketPosture(
         versioning=str(versioning),
@@ -357,8 +386,9 @@ def inspect_bucket(client: Any, bucket: str) -> BucketPosture:
         public_access_block=pab,
         pab_supported=pab_supported,
         public_grants=tuple(grants),
-        policy=policy,
-        public_statements=tuple(statements),
+        policy=parsed.policy,
+        public_statements=parsed.public_statements,
+        policy_unparseable=parsed.unparseable,
     )
 
 
@@ -399,6 +429,14 @@ def bootstrap(client: Any, target: BackendTarget, *, fix: bool) -> BootstrapResu
         result.actions.append(f"created bucket '{bucket}'")
 
     posture = inspect_bucket(client, bucket)
+    if posture.policy_unparseable:
+        # --fix cannot tell a public statement from a Deny it must keep: a person decides, nothing is lost.
+        raise BackendError(
+            f"refusing to use existing bucket '{bucket}': its bucket policy cannot be parsed as a JSON "
+            "object (treated as public), and --fix does not delete a policy it cannot read; correct or "
+            f"remove it by hand (aws s3api get-bucket-policy --bucket {bucket}), then re-run",
+            exit_code=1,
+        )
     if not created and not fix:
         reasons = posture.refusal_reasons()
         if reasons:

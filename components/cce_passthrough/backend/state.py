@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -160,7 +161,7 @@ def parse_meta_version(text: str | bytes | None) -> int:
         return 0
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise StateFormatError(f"{META_KEY} is not valid YAML") from exc
     if data is None:
         return 0
@@ -274,13 +275,17 @@ def _load_document(key: str, data: bytes) -> Any:
     if key.endswith(".gz"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        # BadGzipFile (an OSError) for a bad header, EOFError when truncated, zlib.error for a
+        # valid header followed by a corrupt deflate stream.
+        except (OSError, EOFError, zlib.error) as exc:
             raise StateFormatError("corrupt gzip data") from exc
     try:
         if key.endswith((".yaml", ".yml")):
             return yaml.safe_load(data)
         return json.loads(data)
-    except (ValueError, yaml.YAMLError) as exc:
+    # ValueError includes JSONDecodeError and UnicodeDecodeError; RecursionError is what both
+    # parsers raise for absurdly deep nesting ("[" * 100000).
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:
         raise StateFormatError("not valid JSON/YAML") from exc
 
 
@@ -307,7 +312,7 @@ def parse_lock(key: str, data: bytes | None) -> LockInfo:
         return LockInfo(key)
     try:
         doc = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return LockInfo(key)
     if not isinstance(doc, dict):
         return LockInfo(key)

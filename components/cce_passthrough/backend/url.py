@@ -30,8 +30,17 @@ _REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _HOST_RE = re.compile(
     r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
+# host[:port] or [IPv6][:port]; urlsplit silently drops text after "]" (``[::1]x``).
+_NETLOC_RE = re.compile(r"(?:\[(?P<v6>[^\[\]]*)\]|[^\[\]:]*)(?::[0-9]*)?")
 _PREFIX_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 _TRUE = frozenset({"1", "t", "true", "yes", "on"})
+# ``scheme://user:password@`` in any message; see :func:`redact`.
+_USERINFO_RE = re.compile(r"(?<=://)[^/\s?#@]*@")
+
+CREDENTIALS_IN_URL = (
+    "credentials must not be part of the URL; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+    "(or AWS_PROFILE, HW_ACCESS_KEY/HW_SECRET_KEY) instead"
+)
 
 SECRET_ENV_VARS = (
     "AWS_ACCESS_KEY_ID",
@@ -174,14 +183,31 @@ def parse_endpoint(raw: str, *, disable_https: bool = False) -> Endpoint:
     text = raw.strip()
     if not text:
         raise BackendConfigError("empty endpoint")
+    # An endpoint is [scheme://]host[:port]: an '@' anywhere can only be (mangled) userinfo.
+    # Checked first, so no later message can echo a password.
+    if "@" in text:
+        raise BackendConfigError(f"invalid endpoint: {CREDENTIALS_IN_URL}")
     has_scheme = "://" in text
-    parts = urlsplit(text if has_scheme else f"//{text}")
+    try:
+        parts = urlsplit(text if has_scheme else f"//{text}")
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for an unbalanced '[' or ']'
+        raise BackendConfigError(
+            f"invalid endpoint {raw!r}: malformed host (unbalanced '[' or ']'?)"
+        ) from exc
     if has_scheme and parts.scheme not in {"http", "https"}:
         raise BackendConfigError(f"invalid endpoint {raw!r}: scheme must be http or https")
-    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username or parts.password:
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
         raise BackendConfigError(
             f"invalid endpoint {raw!r}: expected [http(s)://]host[:port] and nothing else"
         )
+    netloc = _NETLOC_RE.fullmatch(parts.netloc)
+    if netloc is None:
+        raise BackendConfigError(f"invalid endpoint {raw!r}: bad host or port")
+    if netloc.group("v6") is not None:
+        try:
+            ipaddress.IPv6Address(netloc.group("v6"))
+        except ValueError:
+            raise BackendConfigError(f"invalid endpoint {raw!r}: not an IPv6 address in [...]") from None
     host = parts.hostname
     try:
         port = parts.port
@@ -286,7 +312,19 @@ def parse_login_url(url: str) -> BackendTarget:
     ``disableSSL``/``disable_https``, ``profile``, ``awssdk`` (ignored). Anything else is refused
     rather than silently ignored, as Pulumi itself does.
     """
-    parts = urlsplit(url.strip())
+    text = url.strip()
+    # Userinfo (``s3://AK:SK@bucket``) is refused before anything else, without echoing the URL.
+    # Bucket and prefix can never contain '@', so any '@' before the query is (mangled) userinfo;
+    # the endpoint parameter gets the same check in parse_endpoint.
+    if "@" in text.split("?", 1)[0].split("#", 1)[0]:
+        raise BackendConfigError(f"invalid backend URL: {CREDENTIALS_IN_URL}")
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for s3://b[ ; the URL is not echoed
+        raise BackendConfigError(
+            "invalid backend URL: malformed bucket part (unbalanced '[' or ']'?); "
+            "expected s3://<bucket>[/<prefix>]?..."
+        ) from exc
     if parts.scheme != "s3":
         raise BackendConfigError(f"not an s3:// backend URL: {parts.scheme or 'no'} scheme")
     if not parts.netloc:
@@ -345,11 +383,16 @@ def env_guidance(target: BackendTarget) -> list[tuple[str, str, str]]:
 
 
 def redact(message: str, environ: Mapping[str, str]) -> str:
-    """Remove any credential value present in the environment from ``message``; one line."""
+    """Remove credentials from ``message``; one line.
+
+    Removes any credential value present in the environment and the userinfo of any URL
+    (``https://user:password@host`` -> ``https://<redacted>@host``).
+    """
     for name in SECRET_ENV_VARS:
         value = environ.get(name)
         if value and len(value) >= 4:
             message = message.replace(value, "<redacted>")
+    message = _USERINFO_RE.sub("<redacted>@", message)
     return " ".join(message.split())
 
 
