@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from cce_passthrough.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
-from cce_passthrough.offline.engine import OfflineMocks, PlanResult, run_program
+from cce_passthrough.offline.engine import OfflineMocks, PlannedResource, PlanResult, run_program
 from cce_passthrough.offline.stackconfig import load_project, load_stack_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +92,20 @@ def service(name: str = "web", **overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def planned(type_: str, name: str, inputs: dict[str, Any], stack: str = "dev") -> PlannedResource:
+    """A top-level custom resource as the offline engine records it, for tests that build plans by hand."""
+    return PlannedResource(
+        urn=f"urn:pulumi:{stack}::other::{type_}::{name}",
+        type=type_,
+        name=name,
+        custom=True,
+        parent=None,
+        provider=None,
+        protect=False,
+        delete_before_replace=False,
+        replace_on_changes=[],
+        dependencies=[],
+        inputs=inputs,
+    )

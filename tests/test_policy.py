@@ -7,7 +7,7 @@ import pytest
 
 from cce_passthrough.offline.engine import COMPUTED, PlannedResource
 from cce_passthrough.policy.analyze import PolicyFinding, analyze
-from helpers import run_stack
+from helpers import planned, run_stack
 
 STANDARD = {"version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"}
 ELB_ID = "6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d"
@@ -26,19 +26,7 @@ def k8s_service(
             "ports": ports or [{"name": "http", "port": 80.0, "targetPort": 8080.0, "protocol": "TCP"}],
         },
     }
-    return PlannedResource(
-        urn=f"urn:pulumi:dev::other::kubernetes:core/v1:Service::{name}",
-        type="kubernetes:core/v1:Service",
-        name=name,
-        custom=True,
-        parent=None,
-        provider=None,
-        protect=False,
-        delete_before_replace=False,
-        replace_on_changes=[],
-        dependencies=[],
-        inputs=inputs,
-    )
+    return planned("kubernetes:core/v1:Service", name, inputs)
 
 
 def codes(findings: list[PolicyFinding], enforcement: str) -> list[str]:

@@ -12,10 +12,10 @@ import yaml
 from cce_passthrough.cli import main
 from cce_passthrough.manifests import validate
 from cce_passthrough.offline import preview as preview_module
-from cce_passthrough.offline.engine import COMPUTED, PlannedResource, PlanResult
+from cce_passthrough.offline.engine import COMPUTED, PlanResult
 from cce_passthrough.offline.render import MARKER, SUMMARY, RenderError, render
 from cce_passthrough.versions import CceVersion
-from helpers import ROOT, STACKS, service, write_stack
+from helpers import ROOT, STACKS, planned, service, write_stack
 
 CLUSTER_VERSIONS = {"dev": "v1.28", "prod": "v1.30.1-r0", "staging": "v1.29.4-r0"}
 
@@ -155,18 +155,11 @@ def test_a_stack_with_errors_renders_nothing_and_exits_1(
 
 def bad_plan() -> PlanResult:
     result = PlanResult("cce-passthrough", "bad", True, declared_cluster={"version": "v1.28"})
-    deployment = PlannedResource(
-        urn="urn:pulumi:bad::cce-passthrough::kubernetes:apps/v1:Deployment::web",
-        type="kubernetes:apps/v1:Deployment",
-        name="web",
-        custom=True,
-        parent=None,
-        provider=None,
-        protect=False,
-        delete_before_replace=False,
-        replace_on_changes=[],
-        dependencies=[],
-        inputs={"metadata": {"name": "web"}, "spec": {"replicas": "two", "selector": {}, "template": {}}},
+    deployment = planned(
+        "kubernetes:apps/v1:Deployment",
+        "web",
+        {"metadata": {"name": "web"}, "spec": {"replicas": "two", "selector": {}, "template": {}}},
+        stack="bad",
     )
     result.resources.append(deployment)
     return result

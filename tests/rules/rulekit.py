@@ -10,6 +10,7 @@ from cce_passthrough.checks import check_stack
 from cce_passthrough.config import parse_stack
 from cce_passthrough.diagnostics import Diagnostic
 from cce_passthrough.facts import declared_facts
+from helpers import service
 
 # The newest gates in the catalogue are met by this version, so only the rule under test fires.
 CLUSTER: dict[str, Any] = {
@@ -38,14 +39,7 @@ def evaluate(cluster: Mapping[str, Any] | None, services: Any) -> list[Diagnosti
 
 def svc(name: str = "web", **overrides: Any) -> dict[str, Any]:
     """A valid service (shared autocreated inner ELB, TCP 80, pass-through on); overrides replace top-level keys."""
-    base: dict[str, Any] = {
-        "name": name,
-        "image": "nginx:1.27",
-        "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
-        "elb": {"class": "shared", "autocreate": {"type": "inner", "name": f"{name}-elb"}},
-    }
-    base.update(overrides)
-    return base
+    return service(name, **overrides)
 
 
 def dedicated(**autocreate: Any) -> dict[str, Any]:
