@@ -8,24 +8,28 @@ from pathlib import Path
 from helpers import ROOT
 
 
-def test_the_wheel_carries_the_package_and_the_console_script(tmp_path: Path) -> None:
+def _pip(cwd: Path, command: str, *options: str) -> None:
+    """This project, without dependencies or network: setuptools comes pinned in requirements.txt."""
     subprocess.run(
         [
             sys.executable,
             "-m",
             "pip",
-            "wheel",
+            command,
             "--quiet",
             "--no-deps",
             "--no-build-isolation",
-            "--wheel-dir",
-            str(tmp_path),
+            *options,
             str(ROOT),
         ],
         check=True,
         capture_output=True,
-        cwd=tmp_path,
+        cwd=cwd,
     )
+
+
+def test_the_wheel_carries_the_package_and_the_console_script(tmp_path: Path) -> None:
+    _pip(tmp_path, "wheel", "--wheel-dir", str(tmp_path))
     [wheel] = tmp_path.glob("cce_passthrough-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "cce_passthrough/__init__.py" in names
@@ -38,23 +42,7 @@ def test_the_wheel_carries_the_package_and_the_console_script(tmp_path: Path) ->
 
 def test_another_program_imports_the_installed_component(tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(target),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        cwd=tmp_path,
-    )
+    _pip(tmp_path, "install", "--target", str(target))
     consumer = tmp_path / "consumer"
     consumer.mkdir()
     probe = (
