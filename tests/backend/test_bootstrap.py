@@ -53,6 +53,13 @@ def assert_secured(client: Any, bucket: str) -> None:
     assert state["public_grants"] == []
 
 
+def private_versioned_bucket(s3_client: Any, bucket_name: str) -> None:
+    """A pre-existing bucket that is already private (public access block on) and versioned."""
+    s3_client.create_bucket(Bucket=bucket_name)
+    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
+    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+
+
 def test_bootstrap_creates_and_secures_bucket_then_is_a_no_op(
     cli, s3_client, bucket_name, target_args
 ) -> None:
@@ -128,9 +135,7 @@ def test_unversioned_bucket_is_refused_then_fixed(
 def test_suspended_versioning_counts_as_unversioned(
     cli, s3_client, bucket_name, target_args, one_error_line
 ) -> None:
-    s3_client.create_bucket(Bucket=bucket_name)
-    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
-    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    private_versioned_bucket(s3_client, bucket_name)
     s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Suspended"})
     refused = cli("bootstrap", *target_args)
     assert refused.code == 1
@@ -175,9 +180,7 @@ def test_public_policy_is_refused_and_only_the_public_statement_removed(
 def test_private_versioned_bucket_without_encryption_gets_encryption_without_fix(
     cli, s3_client, bucket_name, target_args
 ) -> None:
-    s3_client.create_bucket(Bucket=bucket_name)
-    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
-    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    private_versioned_bucket(s3_client, bucket_name)
     result = cli("bootstrap", *target_args)
     assert result.code == 0, result.err
     assert result.out.count("changed:") == 1
@@ -186,9 +189,7 @@ def test_private_versioned_bucket_without_encryption_gets_encryption_without_fix
 
 
 def test_existing_kms_encryption_is_kept(cli, s3_client, bucket_name, target_args) -> None:
-    s3_client.create_bucket(Bucket=bucket_name)
-    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
-    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    private_versioned_bucket(s3_client, bucket_name)
     s3_client.put_bucket_encryption(
         Bucket=bucket_name,
         ServerSideEncryptionConfiguration={
@@ -272,9 +273,7 @@ def test_policy_with_utf8_bom_is_parsed() -> None:
 def test_malformed_bucket_policy_is_refused_even_with_fix_and_kept(
     cli, s3_client, bucket_name, target_args, one_error_line
 ) -> None:
-    s3_client.create_bucket(Bucket=bucket_name)
-    s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
-    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    private_versioned_bucket(s3_client, bucket_name)
     broken = '{"Statement": [{"Effect": "Allow",'
     s3_client.put_bucket_policy(Bucket=bucket_name, Policy=broken)
 
