@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,24 @@ from .offline.stackconfig import StackFileError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
+TRACEBACK_VARIABLE = "CCE_PASSTHROUGH_TRACEBACK"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+# Pulumi's own rule for a stack name (letters, digits, `-`, `_`, `.`); offline the name picks a file,
+# so `org/project/stack` forms and anything that could climb out of the stack directory are refused.
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def _wants_traceback() -> bool:
+    return os.environ.get(TRACEBACK_VARIABLE, "").strip().lower() in _TRUE
+
+
+def _stack_name(value: str) -> str:
+    if not _STACK_NAME.fullmatch(value) or value in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a stack name: use 1-100 letters, digits, '-', '_' or '.' (e.g. dev)"
+        )
+    return value
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -35,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     preview = sub.add_parser("preview", help="preview a stack offline: plan, diagnostics, outputs")
     source = preview.add_mutually_exclusive_group()
-    source.add_argument("--stack", default=None, help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)")
+    source.add_argument(
+        "--stack", type=_stack_name, default=None, help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)"
+    )
     source.add_argument("--config", type=Path, default=None, help="any stack file")
     preview.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
     preview.add_argument("--json", action="store_true", help="print one JSON object instead of the tree")
@@ -105,12 +127,14 @@ def _colour() -> bool:
 
 def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     """(exit code, what to tell the user) for `--render DIR`."""
-    from .offline.render import SUMMARY, RenderError, render
+    from .offline.render import SUMMARY, NoSchemaError, RenderError, render
 
     if not result.ok:
         return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
     try:
         rendered = render(result, directory)
+    except NoSchemaError as exc:
+        return EXIT_UNUSABLE, f"cce-passthrough: error: {exc}"
     except RenderError as exc:
         return EXIT_FINDINGS, f"cce-passthrough: error: {exc}"
     except OSError as exc:
@@ -142,13 +166,14 @@ def _run_preview(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     except Exception as exc:
         # The program itself failed (a bug in it, or in a library it uses): one line, exit 2, and the
-        # traceback only on request, since it may quote values the run had in hand.
-        if os.environ.get("CCE_PASSTHROUGH_TRACEBACK"):
-            raise
+        # traceback only on request, since it may quote values the run had in hand. Asking for it
+        # changes what is printed, never the exit code a script tests.
+        if _wants_traceback():
+            traceback.print_exc(file=sys.stderr)
         message = " ".join(str(exc).split()) or "no message"
         print(
             f"cce-passthrough: error: the program failed: {type(exc).__name__}: {message} "
-            "(CCE_PASSTHROUGH_TRACEBACK=1 shows the traceback)",
+            f"({TRACEBACK_VARIABLE}=1 shows the traceback)",
             file=sys.stderr,
         )
         return EXIT_UNUSABLE

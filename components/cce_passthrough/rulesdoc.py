@@ -6,7 +6,9 @@ from the code: `docs/rules.md` and the rule table of the README's `## Rules` sec
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import CATALOGUE, Rule
@@ -146,9 +148,31 @@ def write(root: Path) -> list[Path]:
     return changed
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path()
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cce_passthrough.rulesdoc",
+        description="Regenerate docs/rules.md and the rule table of README.md from the rule catalogue.",
+    )
+    parser.add_argument(
+        "project",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        metavar="PROJECT_DIR",
+        help="the checkout holding README.md and docs/ (default: the current directory)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    root: Path = args.project
+    # Only a checkout of this project is rewritten: anything else (a typo, a flag in the wrong place)
+    # must not leave a new docs/ directory behind.
+    readme = root / README_PATH
+    if not readme.is_file() or README_BEGIN not in readme.read_text(encoding="utf-8", errors="replace"):
+        parser.error(f"{root} is not a cce-passthrough checkout: no README.md with the rules table markers")
     for path in write(root):
         print(f"rewrote {path}")
     return 0

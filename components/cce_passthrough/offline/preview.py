@@ -8,7 +8,7 @@ from typing import Any
 
 from ..lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from .engine import OfflineMocks, PlanResult, run_program
-from .stackconfig import StackConfig, load_project, load_stack_config
+from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
 
 NETWORK_TYPE = {"turbo": "eni", "standard": "vpc-router"}
 
@@ -51,7 +51,7 @@ def preview(
     can decrypt them, tests above all; offline, a `secure:` value is otherwise the placeholder
     "[secret]". Either way the value is a secret to the program and masked in every output."""
     project = load_project(project_dir)
-    stack_file = config_file if config_file is not None else project.stack_file(stack or "dev")
+    stack_file = config_file if config_file is not None else existing_stack_file(project, stack or "dev")
     config = load_stack_config(project, stack_file, stack if config_file is None else None)
     values, secret_keys = dict(config.values), list(config.secret_keys)
     for key, value in (secrets or {}).items():

@@ -31,7 +31,11 @@ SUMMARY = "huaweicloud-resources.yaml"
 
 
 class RenderError(Exception):
-    """An object that fails the schema, or no schema to check against: nothing was written (exit 1)."""
+    """An object that fails the schema: nothing was written (exit 1)."""
+
+
+class NoSchemaError(RenderError):
+    """The stack declares no usable cluster version to pick a schema by: the command cannot run (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,14 @@ def _slug(text: str) -> str:
 
 def _cluster_version(result: PlanResult) -> CceVersion:
     if result.cluster_version is None:
-        raise RenderError("cannot choose a Kubernetes schema: the stack declares no cluster.version")
+        raise NoSchemaError(
+            "cannot choose a Kubernetes schema for --render: the stack declares no "
+            f"{result.project}:cluster.version (e.g. v1.28)"
+        )
     try:
         return CceVersion.parse(result.cluster_version)
     except VersionError as exc:
-        raise RenderError(f"cannot choose a Kubernetes schema: {exc}") from None
+        raise NoSchemaError(f"cannot choose a Kubernetes schema for --render: {exc}") from None
 
 
 def _objects(result: PlanResult) -> list[tuple[PlannedResource, dict[str, Any]]]:

@@ -32,6 +32,11 @@ class Project:
     def stack_file(self, stack: str) -> Path:
         return self.stack_config_dir / f"Pulumi.{stack}.yaml"
 
+    def stacks(self) -> list[str]:
+        """The stacks that have a stack file, by name."""
+        found = {_stack_name(path) for path in self.stack_config_dir.glob("Pulumi.*.yaml")}
+        return sorted(name for name in found if name)
+
 
 @dataclass
 class StackConfig:
@@ -119,6 +124,22 @@ def load_stack_config(project: Project, stack_file: Path, stack: str | None = No
             values[qualified] = _encode(value)
     name = stack or _stack_name(stack_file)
     return StackConfig(project.name, name, values, secret_keys)
+
+
+def existing_stack_file(project: Project, stack: str) -> Path:
+    """The stack file of `stack`; StackFileError naming the stacks that do exist when it has none."""
+    path = project.stack_file(stack)
+    if path.is_file():
+        return path
+    known = project.stacks()
+    have = (
+        f"stacks of project {project.name}: {', '.join(known)}" if known else "this project has no stack file"
+    )
+    raise StackFileError(
+        f"no stack {stack!r}: {path} does not exist ({have}); "
+        f"write {path.name} there (a copy of another stack's file is a start), or preview any stack file "
+        "with --config FILE"
+    )
 
 
 def _stack_name(path: Path) -> str:
