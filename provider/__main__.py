@@ -3,7 +3,7 @@
 from pulumi.provider.experimental import component_provider_host
 
 from cce_passthrough import PassThroughService
-from cce_passthrough.schema import PACKAGE
+from cce_passthrough.wiring.schema import PACKAGE
 
 if __name__ == "__main__":
     component_provider_host(name=PACKAGE, components=[PassThroughService])

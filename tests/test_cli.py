@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cce_passthrough.catalogue import CATALOGUE
-from cce_passthrough.cli import main
+from cce_passthrough.cli.main import main
+from cce_passthrough.rules.catalogue import CATALOGUE
 from helpers import ROOT, service, write_stack
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cce_passthrough.cli import main
+from cce_passthrough.cli.main import main
 from helpers import ROOT
 
 # A program that does not use the component: a hand-written Service the pack must still judge.

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cce_passthrough import rulesdoc
-from cce_passthrough.cli import main
+from cce_passthrough.cli import rulesdoc
+from cce_passthrough.cli.main import main
 from helpers import ROOT
 
 
@@ -59,14 +59,14 @@ def test_a_false_traceback_variable_shows_no_traceback(tmp_path: Path, value: st
 
 
 def test_rulesdoc_help_prints_usage_and_writes_nothing(tmp_path: Path) -> None:
-    run = _run(["-m", "cce_passthrough.rulesdoc", "--help"], tmp_path)
+    run = _run(["-m", "cce_passthrough.cli.rulesdoc", "--help"], tmp_path)
     assert run.returncode == 0 and "usage:" in run.stdout
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("argv", [["--bogus"], ["not-a-checkout"], ["a", "b"]])
 def test_rulesdoc_refuses_what_is_not_a_checkout_and_writes_nothing(tmp_path: Path, argv: list[str]) -> None:
-    run = _run(["-m", "cce_passthrough.rulesdoc", *argv], tmp_path)
+    run = _run(["-m", "cce_passthrough.cli.rulesdoc", *argv], tmp_path)
     assert run.returncode == 2 and "usage:" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cce_passthrough.lookup import GET_CLUSTER
+from cce_passthrough.wiring.lookup import GET_CLUSTER
 from helpers import FixtureInvokes, run_stack, service, write_stack
 
 MODES = pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])

@@ -37,7 +37,10 @@ def test_the_wheel_carries_the_package_and_the_console_script(tmp_path: Path) ->
     assert "cce_passthrough/offline/engine.py" in names
     assert not [n for n in names if n.startswith(("tests/", "stacks/", "components/"))]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "cce-passthrough = cce_passthrough.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert (
+        "cce-passthrough = cce_passthrough.cli.main:main"
+        in zipfile.ZipFile(wheel).read(entry_points).decode()
+    )
 
 
 def test_another_program_imports_the_installed_component(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from cce_passthrough.offline.analyze import PolicyFinding, analyze
 from cce_passthrough.offline.engine import COMPUTED, PlannedResource
-from cce_passthrough.policy.analyze import PolicyFinding, analyze
 from helpers import planned, run_stack
 
 STANDARD = {"version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"}

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cce_passthrough import annotations as ann
-from cce_passthrough.manifests import to_manifest, validate
-from cce_passthrough.versions import CceVersion
+from cce_passthrough.core import annotations as ann
+from cce_passthrough.core.versions import CceVersion
+from cce_passthrough.offline.manifests import to_manifest, validate
 from helpers import STACKS, run_stack
 
 COMPONENT = "cce-passthrough:index:PassThroughService"

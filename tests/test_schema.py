@@ -3,8 +3,8 @@
 import json
 
 import cce_passthrough
-from cce_passthrough.component import TOKEN
-from cce_passthrough.schema import package_schema
+from cce_passthrough.wiring.component import TOKEN
+from cce_passthrough.wiring.schema import package_schema
 from helpers import ROOT
 
 SNAPSHOT = ROOT / "provider" / "schema.json"

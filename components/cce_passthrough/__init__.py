@@ -1,10 +1,41 @@
 """cce-passthrough: a Kubernetes workload on Huawei Cloud CCE behind an ELB with pass-through, every
-documented constraint checked at preview time."""
+documented constraint checked at preview time.
 
-from .args import PassThroughServiceArgs
-from .component import PassThroughService
-from .diagnostics import Diagnostic, Severity
-from .reporting import ConstraintViolation
+The root is a lazy face: the public names load their layer on first use, so importing the pure layers
+(`cce_passthrough.core`, `cce_passthrough.rules`) never loads Pulumi.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .core.diagnostics import Diagnostic, Severity
+    from .wiring.args import PassThroughServiceArgs
+    from .wiring.component import PassThroughService
+    from .wiring.publish import ConstraintViolation
 
 __all__ = ["ConstraintViolation", "Diagnostic", "PassThroughService", "PassThroughServiceArgs", "Severity"]
 __version__ = "0.1.0"
+
+_HOMES = {
+    "ConstraintViolation": ".wiring.publish",
+    "Diagnostic": ".core.diagnostics",
+    "PassThroughService": ".wiring.component",
+    "PassThroughServiceArgs": ".wiring.args",
+    "Severity": ".core.diagnostics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

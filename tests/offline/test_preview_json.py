@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cce_passthrough.cli import main
+from cce_passthrough.cli.main import main
 from helpers import ROOT, STACKS, service, write_stack
 
 RESOURCE_KEYS = {"urn", "type", "name", "parent", "dependencies", "protect", "inputs"}

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from cce_passthrough.cli import main
-from cce_passthrough.manifests import validate
+from cce_passthrough.cli.main import main
+from cce_passthrough.core.versions import CceVersion
 from cce_passthrough.offline import preview as preview_module
 from cce_passthrough.offline.engine import COMPUTED, PlanResult
+from cce_passthrough.offline.manifests import validate
 from cce_passthrough.offline.render import MARKER, SUMMARY, RenderError, render
-from cce_passthrough.versions import CceVersion
 from helpers import ROOT, STACKS, planned, service, write_stack
 
 CLUSTER_VERSIONS = {"dev": "v1.28", "prod": "v1.30.1-r0", "staging": "v1.29.4-r0"}

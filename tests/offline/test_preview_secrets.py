@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cce_passthrough.cli import _plan_json, main
+from cce_passthrough.cli.main import _plan_json, main
+from cce_passthrough.cli.tree import render_tree
 from cce_passthrough.offline.engine import SECRET, PlanResult
 from cce_passthrough.offline.preview import preview
 from cce_passthrough.offline.render import render
-from cce_passthrough.offline.tree import render_tree
 from helpers import ROOT
 
 CANARY_KUBECONFIG = "canary-kubeconfig-7f3a9c"

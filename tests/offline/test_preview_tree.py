@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from cce_passthrough import cli
+from cce_passthrough.cli import main as cli
+from cce_passthrough.cli.tree import render_tree, summary_line
 from cce_passthrough.offline.preview import preview
-from cce_passthrough.offline.tree import render_tree, summary_line
 from helpers import ROOT
 
 

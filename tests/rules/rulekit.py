@@ -6,10 +6,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from cce_passthrough.checks import check_stack
-from cce_passthrough.config import parse_stack
-from cce_passthrough.diagnostics import Diagnostic
-from cce_passthrough.facts import declared_facts
+from cce_passthrough.core.diagnostics import Diagnostic
+from cce_passthrough.rules.checks import check_stack
+from cce_passthrough.rules.config import parse_stack
+from cce_passthrough.rules.facts import declared_facts
 from helpers import service
 
 # The newest gates in the catalogue are met by this version, so only the rule under test fires.

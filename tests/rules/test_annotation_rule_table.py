@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rulekit import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate, svc
 
-from cce_passthrough.checks.annotations import ANNOTATION_SPECS
+from cce_passthrough.rules.checks.annotations import ANNOTATION_SPECS
 
 E = "kubernetes.io/elb."
 TWO_PORTS = [

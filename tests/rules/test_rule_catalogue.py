@@ -11,10 +11,10 @@ import pytest
 import test_annotation_rule_table
 import test_service_rule_table
 
-from cce_passthrough import rulesdoc
-from cce_passthrough.catalogue import CATALOGUE
-from cce_passthrough.cli import main
-from cce_passthrough.diagnostics import Severity
+from cce_passthrough.cli import rulesdoc
+from cce_passthrough.cli.main import main
+from cce_passthrough.core.diagnostics import Severity
+from cce_passthrough.rules.catalogue import CATALOGUE
 from helpers import ROOT
 
 PACKAGE = ROOT / "components" / "cce_passthrough"

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rulekit import evaluate
 
-from cce_passthrough.checks.annotations import ANNOTATION_SPECS
-from cce_passthrough.diagnostics import Severity
+from cce_passthrough.core.diagnostics import Severity
+from cce_passthrough.rules.checks.annotations import ANNOTATION_SPECS
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

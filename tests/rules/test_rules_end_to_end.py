@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rulekit import CLUSTER, ELB_ID, evaluate, svc
 
-from cce_passthrough.cli import main
+from cce_passthrough.cli.main import main
 from cce_passthrough.offline.engine import OfflineMocks, PlanResult, run_program
 from helpers import ROOT, FixtureInvokes, run_stack, write_stack
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from rulekit import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate, svc
 
-from cce_passthrough.facts import reconcile
-from cce_passthrough.model import ClusterConfig
+from cce_passthrough.core.model import ClusterConfig
+from cce_passthrough.rules.facts import reconcile
 
 IPVS = {**CLUSTER, "kubeProxyMode": "ipvs"}
 SHARED_EXISTING = {"class": "shared", "existing": {"id": ELB_ID}}

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .backend import add_backend_parser, run_backend
-from .catalogue import CATALOGUE
-from .offline.engine import PlanResult
+from ..backend import add_backend_parser, run_backend
+from ..offline.engine import PlanResult
+from ..rules.catalogue import CATALOGUE
 
 if TYPE_CHECKING:
-    from .policy.analyze import PolicyFinding
-from .offline.stackconfig import StackFileError
+    from ..offline.analyze import PolicyFinding
+from ..offline.stackconfig import StackFileError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -114,7 +114,7 @@ def _plan_json(result: PlanResult, policy: list[PolicyFinding] | None = None) ->
         "outputs": result.outputs,
     }
     if policy is not None:
-        from .policy.report import to_json
+        from .policy_report import to_json
 
         payload["policy"] = to_json(policy)
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
@@ -127,7 +127,7 @@ def _colour() -> bool:
 
 def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     """(exit code, what to tell the user) for `--render DIR`."""
-    from .offline.render import SUMMARY, NoSchemaError, RenderError, render
+    from ..offline.render import SUMMARY, NoSchemaError, RenderError, render
 
     if not result.ok:
         return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
@@ -151,8 +151,8 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
 def _run_preview(args: argparse.Namespace) -> int:
     import gc
 
-    from .offline.preview import preview
-    from .offline.tree import render_tree
+    from ..offline.preview import preview
+    from .tree import render_tree
 
     # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
     # collector's reach, each full collection during the run no longer walks them (bench/). Once per
@@ -184,7 +184,7 @@ def _run_preview(args: argparse.Namespace) -> int:
         code = max(code, render_code)
     policy: list[PolicyFinding] | None = None
     if args.policy_pack:
-        from .policy.report import blocking, run_pack
+        from .policy_report import blocking, run_pack
 
         policy = run_pack(result.resources, result.declared_cluster)
         if blocking(policy):
@@ -194,7 +194,7 @@ def _run_preview(args: argparse.Namespace) -> int:
     else:
         print(render_tree(result, colour=_colour()), end="")
         if policy is not None:
-            from .policy.report import render_text
+            from .policy_report import render_text
 
             print(render_text(policy), end="")
     if note:

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .analyze import PolicyFinding, analyze
+from ..offline.analyze import PolicyFinding, analyze
 
 _CLUSTER_KEYS = ("version", "flavor", "kubeProxyMode", "vpcId")
 

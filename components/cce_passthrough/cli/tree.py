@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ..annotations import IMMUTABLE
-from ..diagnostics import Diagnostic, Severity
-from .engine import PlannedResource, PlanResult, walk
+from ..core.annotations import IMMUTABLE
+from ..core.diagnostics import Diagnostic, Severity
+from ..offline.engine import PlannedResource, PlanResult, walk
 
 _COLOURS = {
     "create": "\033[32m",

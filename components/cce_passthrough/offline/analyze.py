@@ -15,8 +15,8 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from ..offline.engine import COMPUTED, PlannedResource
-from .policies import PACK_NAME, POLICIES
+from ..wiring.policy_pack import PACK_NAME, POLICIES
+from .engine import COMPUTED, PlannedResource
 
 _LEVELS = {proto.ADVISORY: "advisory", proto.MANDATORY: "mandatory", proto.DISABLED: "disabled"}
 

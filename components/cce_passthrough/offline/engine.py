@@ -21,9 +21,9 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
 
-from ..catalogue import rule
-from ..diagnostics import Diagnostic, Severity, sort_key
-from ..reporting import ConstraintViolation, listening
+from ..core.diagnostics import Diagnostic, Severity, sort_key
+from ..rules.catalogue import rule
+from ..wiring.publish import ConstraintViolation, listening
 
 COMPUTED = "(computed)"
 SECRET = "[secret]"

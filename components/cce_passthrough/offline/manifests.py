@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from .versions import CceVersion
+from ..core.versions import CceVersion
 
 KUBERNETES_TYPES = {
     "kubernetes:apps/v1:Deployment": ("apps/v1", "Deployment"),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
+from ..wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from .engine import OfflineMocks, PlanResult, run_program
 from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from ..manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
-from ..versions import CceVersion, VersionError
+from ..core.versions import CceVersion, VersionError
 from .engine import COMPUTED, PlannedResource, PlanResult
+from .manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
 
 MARKER = "# Rendered by `cce-passthrough preview --render`"
 SUMMARY = "huaweicloud-resources.yaml"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Severity
+from ..core.diagnostics import Diagnostic, Severity
 
 
 @dataclass(frozen=True)

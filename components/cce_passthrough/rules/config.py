@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..core.diagnostics import Diagnostic
+from ..core.model import ClusterConfig, ServiceConfig
 from .catalogue import rule
-from .diagnostics import Diagnostic
-from .model import ClusterConfig, ServiceConfig
 
 Loc = tuple[int | str, ...]
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..core.diagnostics import Diagnostic
+from ..core.model import ClusterConfig
+from ..core.versions import CceVersion, VersionError
 from .catalogue import rule
-from .diagnostics import Diagnostic
-from .model import ClusterConfig
-from .versions import CceVersion, VersionError
 
 Flavor = Literal["standard", "turbo"]
 KubeProxyMode = Literal["iptables", "ipvs"]

@@ -4,11 +4,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .. import annotations as ann
-from ..catalogue import rule
-from ..config import parse_service
-from ..diagnostics import Diagnostic
-from ..model import ServiceConfig
+from ..core import annotations as ann
+from ..core.diagnostics import Diagnostic
+from ..core.model import ServiceConfig
+from .catalogue import rule
+from .config import parse_service
 
 # A Service carries no image; the model needs one, the rules never read it.
 _NO_IMAGE = "(not part of a Service)"

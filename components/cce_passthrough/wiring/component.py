@@ -8,16 +8,16 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from . import annotations as ann
+from ..core import annotations as ann
+from ..core.diagnostics import Diagnostic
+from ..core.model import ManagedElb, ServiceConfig, SharedElbRef
+from ..rules.checks import check_service
+from ..rules.checks.service import elb_id_findings
+from ..rules.config import parse_cluster, parse_service
+from ..rules.facts import ClusterFacts, declared_facts
 from .args import PassThroughServiceArgs
-from .checks import check_service
-from .checks.service import elb_id_findings
-from .config import parse_cluster, parse_service
-from .diagnostics import Diagnostic
-from .facts import ClusterFacts, declared_facts
 from .lookup import lookup_cluster, lookup_existing_elb
-from .model import ManagedElb, ServiceConfig, SharedElbRef
-from .reporting import publish
+from .publish import publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pulumi
 
-from .catalogue import rule
-from .diagnostics import Diagnostic
-from .facts import ClusterFacts, reconcile
-from .model import ClusterConfig
+from ..core.diagnostics import Diagnostic
+from ..core.model import ClusterConfig
+from ..rules.catalogue import rule
+from ..rules.facts import ClusterFacts, reconcile
 
 GET_CLUSTER = "huaweicloud:Cce/getCluster:getCluster"
 GET_SHARED_ELB = "huaweicloud:Elb/getLoadbalancer:getLoadbalancer"

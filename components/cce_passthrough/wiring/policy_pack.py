@@ -18,12 +18,12 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from ..checks import check_service
-from ..checks.stack import check_cross_service
-from ..diagnostics import Diagnostic, Severity
-from ..facts import ClusterFacts, declared_facts
-from ..model import ClusterConfig, ServiceConfig
-from .manifest import elb_id_pending, is_cce_load_balancer, service_from_manifest
+from ..core.diagnostics import Diagnostic, Severity
+from ..core.model import ClusterConfig, ServiceConfig
+from ..rules.checks import check_service
+from ..rules.checks.stack import check_cross_service
+from ..rules.facts import ClusterFacts, declared_facts
+from ..rules.manifest_reader import elb_id_pending, is_cce_load_balancer, service_from_manifest
 
 SERVICE_TYPE = "kubernetes:core/v1:Service"
 

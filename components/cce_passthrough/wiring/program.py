@@ -8,16 +8,16 @@ from typing import Any, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ..core.diagnostics import Diagnostic, errors
+from ..core.model import ServiceConfig
+from ..rules.checks import check_service
+from ..rules.checks.stack import check_cross_service
+from ..rules.config import ParsedStack, parse_stack
+from ..rules.facts import ClusterFacts, declared_facts
 from .args import PassThroughServiceArgs
-from .checks import check_service
-from .checks.stack import check_cross_service
 from .component import PassThroughService, config_path
-from .config import ParsedStack, parse_stack
-from .diagnostics import Diagnostic, errors
-from .facts import ClusterFacts, declared_facts
 from .lookup import lookup_cluster, lookup_existing_elb
-from .model import ServiceConfig
-from .reporting import publish
+from .publish import publish
 
 NAMESPACE = "cce-passthrough"
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pulumi
 
-from .diagnostics import Diagnostic, errors, sort_key, warnings
+from ..core.diagnostics import Diagnostic, errors, sort_key, warnings
 
 Listener = Callable[[Diagnostic], None]
 _listeners: list[Listener] = []

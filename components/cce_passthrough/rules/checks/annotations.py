@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import annotations as ann
+from ...core import annotations as ann
+from ...core.diagnostics import Diagnostic
+from ...core.model import ServiceConfig
+from ...core.versions import GateResult, VersionGate
 from ..catalogue import rule
-from ..diagnostics import Diagnostic
 from ..facts import ClusterFacts
-from ..model import ServiceConfig
-from ..versions import GateResult, VersionGate
 from .common import gate_findings, path
 
 # (suffix appended to the annotation's field path, e.g. `[0].delay`; what is wrong)

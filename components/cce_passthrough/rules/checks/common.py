@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...core.diagnostics import Diagnostic
+from ...core.versions import GateResult, VersionGate
 from ..catalogue import rule
-from ..diagnostics import Diagnostic
 from ..facts import ClusterFacts
-from ..versions import GateResult, VersionGate
 
 
 def path(prefix: str, tail: str) -> str:

@@ -7,11 +7,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from .. import annotations as ann
-from ..catalogue import rule
-from ..diagnostics import Diagnostic
-from ..facts import ClusterFacts
-from ..model import (
+from ...core import annotations as ann
+from ...core.diagnostics import Diagnostic
+from ...core.model import (
     DEDICATED_ONLY_AUTOCREATE_FIELDS,
     ELB_CLASS_VALUES,
     PUBLIC_AUTOCREATE_FIELDS,
@@ -20,7 +18,9 @@ from ..model import (
     ServiceConfig,
     SharedElbRef,
 )
-from ..versions import VersionGate
+from ...core.versions import VersionGate
+from ..catalogue import rule
+from ..facts import ClusterFacts
 from .annotations import check_annotations
 from .common import gate_findings
 from .common import path as _path

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from .. import annotations as ann
+from ...core import annotations as ann
+from ...core.diagnostics import Diagnostic
+from ...core.model import ServiceConfig
 from ..catalogue import rule
-from ..diagnostics import Diagnostic
 from ..facts import ClusterFacts
-from ..model import ServiceConfig
 from .service import check_service
 
 
