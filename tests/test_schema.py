@@ -9,7 +9,7 @@ from helpers import ROOT
 
 SNAPSHOT = ROOT / "provider" / "schema.json"
 REGENERATE = (
-    '.venv/bin/python -c "import json; from cce_passthrough.schema import package_schema; '
+    '.venv/bin/python -c "import json; from cce_passthrough.wiring.schema import package_schema; '
     "open('provider/schema.json','w').write(json.dumps(package_schema('<version>'), indent=2, sort_keys=True)+'\\n')\""
 )
 
