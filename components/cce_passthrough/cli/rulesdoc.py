@@ -25,6 +25,7 @@ _FAMILIES = (
     ("PT2", "ELB source, autocreate and managed ELB settings"),
     ("PT3", "Across the services of a stack"),
     ("PT4", "Service spec and annotations"),
+    ("PT5", "Live cluster and cloud (verify, doctor, adopt)"),
     ("PT9", "Configuration and cluster lookup"),
 )
 

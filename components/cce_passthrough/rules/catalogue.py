@@ -369,6 +369,111 @@ _RULES = [
         "Fix the cluster name, region and credentials, or correct the declared cluster facts to match.",
         "[TF-CCE-DS] [PULUMI-HW]",
     ),
+    # Live access (the `live` package: verify, doctor, adopt). One code per kind of failure, whatever
+    # the API; the message names the API and the call.
+    Rule(
+        "PT580",
+        E,
+        "no usable kubeconfig or Huawei Cloud credentials for a live call",
+        "A live command talks to the cluster with a kubeconfig and to Huawei Cloud with an access key, "
+        "secret key, region and project; without them nothing can be read, and guessing would read the "
+        "wrong cluster or account.",
+        "Set KUBECONFIG (or the secret cce-passthrough:kubeconfig) and HW_ACCESS_KEY, HW_SECRET_KEY, "
+        "HW_REGION_NAME (or the secret huaweicloud:* config) as for `pulumi up`.",
+        "https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/ "
+        "https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/docs/index.md",
+    ),
+    Rule(
+        "PT581",
+        E,
+        "live API unreachable",
+        "The connection to the API server or the Huawei Cloud endpoint failed before any answer: wrong "
+        "address, no route from this machine, DNS or TLS failure.",
+        "Check the server address in the kubeconfig or the region, and that this machine can reach it "
+        "(VPN, EIP on the API server, proxy settings).",
+        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
+        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+    ),
+    Rule(
+        "PT582",
+        E,
+        "live API rejected the credentials (HTTP 401)",
+        "The server did not accept the kubeconfig's credentials or the request signature of the access "
+        "key: expired certificate or token, wrong or deleted access key, or a clock far off.",
+        "Renew the kubeconfig or the access key pair the message names, and check this machine's clock.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+    ),
+    Rule(
+        "PT583",
+        E,
+        "live API denied the call (HTTP 403)",
+        "The identity is known but lacks the permission for this call (Kubernetes RBAC, or an IAM policy "
+        "of the Huawei Cloud user).",
+        "Grant the permission the message names (see the README's permissions table) to the kubeconfig's "
+        "user or the IAM user.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    Rule(
+        "PT584",
+        E,
+        "live object not found (HTTP 404)",
+        "The object the command needs does not exist where it looked: wrong name, namespace, ELB id, "
+        "project or region.",
+        "Check the name, namespace or id, and that the kubeconfig and region point at the right cluster.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    Rule(
+        "PT585",
+        E,
+        "live API throttled the calls (HTTP 429)",
+        "The API kept refusing calls for exceeding its rate limit after the limited retries this command "
+        "makes.",
+        "Run the command again in a minute, or lower the request rate of other tools using the same account.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    Rule(
+        "PT586",
+        E,
+        "live API server error (HTTP 5xx)",
+        "The API answered with a server error after the limited retries; the call may succeed later.",
+        "Run the command again later; if it persists, check the service's status in the console.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    Rule(
+        "PT587",
+        E,
+        "live call timed out",
+        "The server accepted the connection but did not answer within the timeout, or did not accept it "
+        "at all in time; every live call has a bounded time.",
+        "Run the command again, or raise the timeout if the network to the API is slow.",
+        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
+        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+    ),
+    Rule(
+        "PT588",
+        E,
+        "live API answered with a malformed response",
+        "The answer was not the JSON the API documents (a proxy's HTML page, a truncated body, a wrong "
+        "type), so nothing in it can be trusted.",
+        "Check that the address is the API itself and not a proxy or login page, then run again.",
+        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    Rule(
+        "PT589",
+        E,
+        "live API refused the request (HTTP 4xx)",
+        "The API refused the request itself (bad request, conflict, invalid object), for example an "
+        "admission webhook or a quota rejecting what the command tried to create.",
+        "Read the API's message in the finding and fix what it names (namespace quota, admission policy).",
+        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
+        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
 ]
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in sorted(_RULES, key=lambda r: r.code)}
