@@ -21,8 +21,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check components tests provider policy bench __main__.py
-	$(BIN)/ruff format --check components tests provider policy bench __main__.py
+	$(BIN)/ruff check components tests policy bench __main__.py
+	$(BIN)/ruff format --check components tests policy bench __main__.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

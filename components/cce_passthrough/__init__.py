@@ -8,6 +8,7 @@ The root is a lazy face: the public names load their layer on first use, so impo
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
     from .wiring.publish import ConstraintViolation
 
 __all__ = ["ConstraintViolation", "Diagnostic", "PassThroughService", "PassThroughServiceArgs", "Severity"]
-__version__ = "0.1.0"
+
+try:
+    # pyproject.toml is the one place the version is written; the installed metadata carries it here,
+    # to `cce-passthrough --version` and to the schema the provider serves.
+    __version__ = version("cce-passthrough")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 _HOMES = {
     "ConstraintViolation": ".wiring.publish",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .. import __version__
 from ..backend import add_backend_parser, run_backend
 from ..offline.engine import PlanResult
 from ..rules.catalogue import CATALOGUE
@@ -51,6 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cce-passthrough", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     preview = sub.add_parser("preview", help="preview a stack offline: plan, diagnostics, outputs")
