@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 
-from ..catalogue import Rule, rule
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
+from ..rules.catalogue import Rule, rule
 
 _MAX_DETAIL = 300
 
