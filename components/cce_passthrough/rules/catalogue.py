@@ -32,6 +32,21 @@ class Rule:
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
+# Sources of the live rules: Huawei's published error code lists (the OTC pages carry the same tables)
+# and the cloud controller event every CCE ELB failure arrives as.
+_ELB_ERRORS = (
+    "https://support.huaweicloud.com/intl/en-us/api-elb/ErrorCode.html "
+    "https://docs.otc.t-systems.com/elastic-load-balancing/api-ref/appendix/error_codes.html"
+)
+_VPC_ERRORS = (
+    "https://support.huaweicloud.com/intl/en-us/api-vpc/ErrorCode.html "
+    "https://docs.otc.t-systems.com/virtual-private-cloud/api-ref/appendix/error_codes.html"
+)
+_SYNC_EVENT = (
+    "https://github.com/kubernetes/cloud-provider/blob/master/controllers/service/controller.go "
+    "https://github.com/deckhouse/deckhouse/issues/15569"
+)
+
 _RULES = [
     Rule(
         "PT101",
@@ -473,6 +488,108 @@ _RULES = [
         "Read the API's message in the finding and fix what it names (namespace quota, admission policy).",
         "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
         "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+    ),
+    # Live cluster (doctor, adopt): PT500-PT579. A pending Service explained from CCE's events.
+    Rule(
+        "PT500",
+        E,
+        "pending Service: the account's load balancer quota is used up",
+        "CCE could not create the ELB of an autocreate Service: the ELB API answered that the number of load "
+        "balancers exceeds the quota (ELB.1091, or quota exceeded for loadbalancer).",
+        "Delete load balancers that are no longer used or request a higher ELB quota, then let CCE retry.",
+        _ELB_ERRORS,
+    ),
+    Rule(
+        "PT501",
+        E,
+        "pending Service: the listener quota is used up",
+        "Each Service port is an ELB listener; the ELB API refused a new one because the listener quota is "
+        "reached (ELB.6091).",
+        "Delete listeners that are no longer used or request a higher listener quota.",
+        _ELB_ERRORS,
+    ),
+    Rule(
+        "PT502",
+        E,
+        "pending Service: the ELB's subnet has no free IP address",
+        "The ELB's private address (or a dedicated ELB's backend addresses) comes from a subnet with no "
+        "address left (VPC.0703 No more IP addresses available on network, ELB.8934).",
+        "Free addresses in the subnet, or choose another subnet with autocreate vip_subnet_cidr_id.",
+        f"{_VPC_ERRORS} {_ELB_ERRORS}",
+    ),
+    Rule(
+        "PT503",
+        E,
+        "pending Service: no EIP could be assigned to the public ELB",
+        "An autocreate type: public ELB needs a new EIP; the VPC API refused it: EIP quota used up "
+        "(VPC.0521, quota exceeded for floatingip) or no address left in the pool (VPC.0532).",
+        "Release unbound EIPs or request a higher EIP quota, or use autocreate type: inner.",
+        _VPC_ERRORS,
+    ),
+    Rule(
+        "PT504",
+        E,
+        "pending Service: the dedicated ELB's flavor or availability zone is unavailable",
+        "A dedicated ELB is created with the flavor and zones of autocreate; a flavor sold out or a zone the "
+        "region does not offer makes the creation fail.",
+        "Pick a flavor and zone the region offers (ListFlavors, ListAvailabilityZones) in autocreate.",
+        "https://docs.otc.t-systems.com/elastic-load-balancing/api-ref/apis_v3/load_balancer_flavor/"
+        f"querying_flavors.html {_ELB_ERRORS}",
+    ),
+    Rule(
+        "PT505",
+        E,
+        "pending Service: the ELB it names does not exist",
+        "kubernetes.io/elb.id names an ELB the ELB API does not know in this region and project (ELB.1002, "
+        "ELB.1003): deleted, or created elsewhere.",
+        "Set elb.existing.id to an ELB of this region and project, or let CCE create one with autocreate.",
+        _ELB_ERRORS,
+    ),
+    Rule(
+        "PT506",
+        E,
+        "pending Service: a listener of the ELB already uses the port",
+        "Listener ports are unique per ELB; the ELB API refused the Service's listener because another one "
+        "holds the port (ELB.6200), made by another Service, an ingress or the console.",
+        "Use another port, remove the other listener, or give this Service its own ELB.",
+        f"{_ELB_ERRORS} https://support.huaweicloud.com/intl/en-us/eu-west-0-usermanual-elb/elb_ug_jt_0002.html",
+    ),
+    Rule(
+        "PT507",
+        E,
+        "pending Service: the cloud refused CCE's call (permissions or account state)",
+        "CCE calls the ELB and VPC APIs through its agency; a denied call (VPC.2201, ELB.9803) or an "
+        "account in arrears or frozen (VPC.0502, VPC.2701) stops the ELB from being made.",
+        "Check the account's balance and status, and that CCE's agency keeps its default permissions.",
+        f"{_VPC_ERRORS} {_ELB_ERRORS}",
+    ),
+    Rule(
+        "PT508",
+        E,
+        "pending Service: the ELB API rejected a value taken from the annotations",
+        "CCE passes annotation values to the ELB API; an invalid one is refused (ELB.8902 Invalid input, "
+        "ELB.1202 enterprise project).",
+        "Correct the value the message names in the Service's kubernetes.io/elb.* annotations.",
+        _ELB_ERRORS,
+    ),
+    Rule(
+        "PT509",
+        W,
+        "pending Service: CCE reports an ELB error this tool does not know",
+        "The Service has no address and its newest warning event is an ELB sync failure whose cause is none "
+        "of the documented ones above; the message is quoted as CCE wrote it.",
+        "Read the quoted error in Huawei's ELB and VPC error code lists and fix what it names.",
+        f"{_SYNC_EVENT} {_ELB_ERRORS}",
+    ),
+    Rule(
+        "PT510",
+        W,
+        "pending Service: no event says why",
+        "The Service has no address and no warning event: CCE may still be creating the ELB, or the events "
+        "have expired (the API server keeps them one hour by default).",
+        "Wait a few minutes and run doctor again; if it stays pending, read the cloud controller's events "
+        "with kubectl describe service.",
+        f"{_SYNC_EVENT} https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/",
     ),
 ]
 
