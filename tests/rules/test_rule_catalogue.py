@@ -28,7 +28,7 @@ INTERFACE = {
 }
 # Triggered and neighboured in test_stack_rule_table.py (cross-service, config shape, lookup facts) or,
 # for PT109, through the engine in test_rules_end_to_end.py.
-TRIGGERED_ELSEWHERE = {"PT109", "PT302", "PT303", "PT305", "PT901", "PT902", "PT903", "PT904"}
+TRIGGERED_ELSEWHERE = {"PT109", "PT120", "PT302", "PT303", "PT305", "PT901", "PT902", "PT903", "PT904"}
 # Live findings (PT5xx): raised against the fake API servers in tests/live.
 TRIGGERED_ELSEWHERE |= {c for c in CATALOGUE if c.startswith("PT5")}
 

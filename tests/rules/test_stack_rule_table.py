@@ -9,7 +9,7 @@ import pytest
 from rulekit import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate, svc
 
 from cce_passthrough.core.model import ClusterConfig
-from cce_passthrough.rules.facts import reconcile
+from cce_passthrough.rules.facts import declared_facts, reconcile
 
 IPVS = {**CLUSTER, "kubeProxyMode": "ipvs"}
 SHARED_EXISTING = {"class": "shared", "existing": {"id": ELB_ID}}
@@ -199,6 +199,11 @@ def test_a_bad_value_is_pruned_and_the_rest_still_checked() -> None:
         ({"flavor": "turbo"}, {"cluster_version": "v1.28", "container_network_type": "eni"}, []),
         ({"vpc_id": "vpc-a"}, {"cluster_version": "v1.28", "vpc_id": "vpc-b"}, ["cluster.vpcId"]),
         ({}, {"cluster_version": "latest"}, ["cluster.version"]),
+        (
+            {"container_network_type": "overlay_l2"},
+            {"cluster_version": "v1.28", "container_network_type": "vpc-router"},
+            ["cluster.containerNetworkType"],
+        ),
     ],
     ids=[
         "other-minor",
@@ -208,6 +213,7 @@ def test_a_bad_value_is_pruned_and_the_rest_still_checked() -> None:
         "turbo-agrees",
         "other-vpc",
         "unreadable-version",
+        "other-network-type",
     ],
 )
 def test_pt904_declared_facts_against_the_lookup(
@@ -216,3 +222,36 @@ def test_pt904_declared_facts_against_the_lookup(
     facts, diags = reconcile(ClusterConfig(name="c", kube_proxy_mode="iptables", **declared), found)
     assert [(d.code, d.field) for d in diags] == [("PT904", f) for f in fields]
     assert (facts is None) is bool(fields)
+
+
+@pytest.mark.parametrize(
+    ("flavor", "network_type", "flagged"),
+    [
+        ("turbo", "eni", False),
+        ("turbo", "vpc-router", True),
+        ("standard", "overlay_l2", False),
+        ("standard", "vpc-router", False),
+        ("standard", "eni", True),
+    ],
+)
+def test_pt120_cce_turbo_runs_cloud_native_2_0_and_cce_standard_a_tunnel_or_vpc_network(
+    flavor: str, network_type: str, flagged: bool
+) -> None:
+    """cce_10_0281: Cloud Native Network 2.0 is the network of CCE Turbo clusters; tunnel and VPC networks
+    are those of CCE Standard clusters."""
+    cluster = {**CLUSTER, "flavor": flavor, "containerNetworkType": network_type}
+    found = [f for f in evaluate(cluster, [svc()]) if f.code == "PT120"]
+    assert [f.field for f in found] == (["cluster.containerNetworkType"] if flagged else [])
+
+
+def test_a_turbo_cluster_without_a_declared_network_type_runs_cloud_native_2_0() -> None:
+    facts, diags = declared_facts(ClusterConfig(version="v1.28", flavor="turbo", kube_proxy_mode="ipvs"))
+    assert diags == [] and facts is not None and facts.network_model == "cloud-native-2.0"
+
+
+def test_the_looked_up_network_type_becomes_the_network_model() -> None:
+    facts, _ = reconcile(
+        ClusterConfig(name="c", kube_proxy_mode="iptables"),
+        {"cluster_version": "v1.28", "container_network_type": "overlay_l2"},
+    )
+    assert facts is not None and facts.network_model == "tunnel"

@@ -53,6 +53,8 @@ class ClusterConfig(_ConfigModel):
     flavor: Literal["standard", "turbo"] | None = None
     kube_proxy_mode: Literal["iptables", "ipvs"] | None = None
     vpc_id: str | None = None
+    # CCE's own names (`container_network_type` of the cluster API): tunnel, VPC, Cloud Native 2.0.
+    container_network_type: Literal["overlay_l2", "vpc-router", "eni"] | None = None
 
 
 class PortConfig(_ConfigModel):

@@ -27,7 +27,8 @@ class DeclaredFacts:
                 "id": f"offline-{args.get('name', 'cluster')}",
                 "name": args.get("name") or self.cluster.get("name"),
                 "clusterVersion": self.cluster.get("version"),
-                "containerNetworkType": NETWORK_TYPE.get(str(self.cluster.get("flavor")), "vpc-router"),
+                "containerNetworkType": self.cluster.get("containerNetworkType")
+                or NETWORK_TYPE.get(str(self.cluster.get("flavor")), "vpc-router"),
                 "vpcId": vpc_id,
                 "status": "Available",
             }

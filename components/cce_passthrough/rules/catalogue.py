@@ -131,6 +131,17 @@ _RULES = [
         "interface.md §1",
     ),
     Rule(
+        "PT120",
+        E,
+        "declared container network type does not match the cluster flavor",
+        "CCE Turbo clusters use Cloud Native Network 2.0 (`eni`); CCE Standard clusters use a tunnel "
+        "(`overlay_l2`) or VPC (`vpc-router`) network. The network model decides which in-cluster clients "
+        "reach a Service's ELB address, so a contradiction makes every access answer wrong.",
+        "Set cluster.containerNetworkType to the value the CCE console shows under Networking, or correct "
+        "cluster.flavor.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0281.html",
+    ),
+    Rule(
         "PT201",
         E,
         "not exactly one ELB source",

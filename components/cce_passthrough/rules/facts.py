@@ -17,6 +17,13 @@ KubeProxyMode = Literal["iptables", "ipvs"]
 
 # `container_network_type` of CCE Turbo (Cloud Native Network 2.0); the data source has no `category`.
 TURBO_NETWORK_TYPE = "eni"
+NetworkModel = Literal["tunnel", "vpc", "cloud-native-2.0"]
+# `container_network_type` as CCE's cluster API and the Pulumi data source report it.
+NETWORK_MODEL_OF_TYPE: dict[str, NetworkModel] = {
+    "overlay_l2": "tunnel",
+    "vpc-router": "vpc",
+    TURBO_NETWORK_TYPE: "cloud-native-2.0",
+}
 
 
 @dataclass(frozen=True)
@@ -26,10 +33,16 @@ class ClusterFacts:
     flavor: Flavor
     kube_proxy_mode: KubeProxyMode
     vpc_id: str | None
+    container_network_type: str | None = None
+    """`overlay_l2`, `vpc-router` or `eni`; None when neither declared nor looked up."""
 
     @property
     def turbo(self) -> bool:
         return self.flavor == "turbo"
+
+    @property
+    def network_model(self) -> NetworkModel | None:
+        return NETWORK_MODEL_OF_TYPE.get(self.container_network_type or "")
 
 
 def _version(text: str, field: str) -> tuple[CceVersion | None, list[Diagnostic]]:
@@ -57,9 +70,31 @@ def declared_facts(
     diags += _require_kube_proxy_mode(cluster, prefix)
     version, found = _version(cluster.version, f"{prefix}.version") if cluster.version else (None, [])
     diags += found
+    if cluster.flavor is not None:
+        diags += _network_matches_flavor(cluster, cluster.flavor, prefix)
     if diags or version is None or cluster.flavor is None or cluster.kube_proxy_mode is None:
         return None, diags
-    return ClusterFacts(cluster.name, version, cluster.flavor, cluster.kube_proxy_mode, cluster.vpc_id), []
+    network = cluster.container_network_type or (TURBO_NETWORK_TYPE if cluster.flavor == "turbo" else None)
+    return ClusterFacts(
+        cluster.name, version, cluster.flavor, cluster.kube_proxy_mode, cluster.vpc_id, network
+    ), []
+
+
+def _network_matches_flavor(cluster: ClusterConfig, flavor: Flavor, prefix: str) -> list[Diagnostic]:
+    """CCE Turbo clusters run Cloud Native 2.0 (eni); CCE Standard clusters a tunnel or VPC network."""
+    declared = cluster.container_network_type
+    if declared is None or (declared == TURBO_NETWORK_TYPE) == (flavor == "turbo"):
+        return []
+    expected = "eni" if flavor == "turbo" else "overlay_l2 or vpc-router"
+    return [
+        rule("PT120").finding(
+            None,
+            f"{prefix}.containerNetworkType",
+            f"a CCE {flavor.capitalize()} cluster does not use container network type {declared!r}.",
+            f"Set cluster.containerNetworkType to {expected} (CCE console: cluster > Networking), or "
+            "correct cluster.flavor.",
+        )
+    ]
 
 
 def _require_kube_proxy_mode(cluster: ClusterConfig, prefix: str) -> list[Diagnostic]:
@@ -111,10 +146,18 @@ def reconcile(
         diags.append(contradiction("flavor", cluster.flavor, flavor))
     if cluster.vpc_id and vpc_id and cluster.vpc_id != vpc_id:
         diags.append(contradiction("vpcId", cluster.vpc_id, vpc_id))
+    network = found.get("container_network_type") or None
+    if cluster.container_network_type and network and cluster.container_network_type != network:
+        diags.append(contradiction("containerNetworkType", cluster.container_network_type, network))
     if diags or cluster.kube_proxy_mode is None:
         return None, diags
     facts = ClusterFacts(
-        cluster.name, looked_up_version, flavor, cluster.kube_proxy_mode, vpc_id or cluster.vpc_id
+        cluster.name,
+        looked_up_version,
+        flavor,
+        cluster.kube_proxy_mode,
+        vpc_id or cluster.vpc_id,
+        network or cluster.container_network_type,
     )
     return facts, []
 

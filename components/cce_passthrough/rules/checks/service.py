@@ -19,6 +19,7 @@ from ...core.model import (
     SharedElbRef,
 )
 from ...core.versions import VersionGate
+from ..access import service_access
 from ..catalogue import rule
 from ..facts import ClusterFacts
 from .annotations import check_annotations
@@ -414,13 +415,23 @@ def check_cluster_support(
             _path(prefix, "externalTrafficPolicy"),
             "CCE Turbo supports externalTrafficPolicy: Local only with hostNetwork pods.",
         )
-    if not cluster.turbo and service.elb.dedicated and pass_through:
-        yield rule("PT106").finding(
-            service.name,
-            elb_class_path,
-            "pass-through on a dedicated ELB in a CCE Standard cluster: the ELB private IP is unreachable from "
-            "the nodes running this service's pods and from other pods on those nodes.",
-        )
+    yield from _unreachable_from_pods(service, cluster, elb_class_path)
+
+
+def _unreachable_from_pods(service: ServiceConfig, cluster: ClusterFacts, field: str) -> Iterator[Diagnostic]:
+    """PT106 from the access matrix: pods are the clients that commonly call a Service, so a pod location
+    the documentation says fails is worth a warning (the whole matrix is in `access`)."""
+    failing = [cell for cell in service_access(service, cluster, {}).failing() if cell.client.is_pod]
+    if not failing:
+        return
+    where = " and ".join(sorted({cell.client.value for cell in failing}))
+    addresses = " and ".join(sorted({cell.address.value for cell in failing}))
+    yield rule("PT106").finding(
+        service.name,
+        field,
+        f"the ELB {addresses} address cannot be reached from a {where} (CCE Standard cluster, dedicated ELB, "
+        "pass-through on): those requests fail.",
+    )
 
 
 SERVICE_CHECKS: tuple[Check, ...] = (
