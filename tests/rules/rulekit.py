@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cce_passthrough.core.diagnostics import Diagnostic
-from cce_passthrough.rules.checks import check_stack
+from cce_passthrough.rules import evaluate as evaluation
 from cce_passthrough.rules.config import parse_stack
-from cce_passthrough.rules.facts import declared_facts
 from helpers import service
 
 # The newest gates in the catalogue are met by this version, so only the rule under test fires.
@@ -28,13 +27,9 @@ ELB_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 def evaluate(cluster: Mapping[str, Any] | None, services: Any) -> list[Diagnostic]:
+    """The findings of the one evaluation the program runs, for a stack without lookups."""
     stack = parse_stack(copy.deepcopy(cluster), copy.deepcopy(services))
-    findings = list(stack.diagnostics)
-    facts = None
-    if stack.cluster is not None:
-        facts, found = declared_facts(stack.cluster)
-        findings += found
-    return findings + check_stack(stack.services, facts, stack.paths)
+    return evaluation.evaluate(stack).findings
 
 
 def svc(name: str = "web", **overrides: Any) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Single-service rules (PT1xx, PT2xx, PT304, PT401, PT403): for each, a stack that triggers it and a
-close neighbour that must not. Evaluated purely: parse_stack + check_stack, no Pulumi engine."""
+close neighbour that must not. Evaluated purely: parse_stack + evaluate, no Pulumi engine."""
 
 from __future__ import annotations
 

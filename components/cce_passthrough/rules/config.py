@@ -158,10 +158,13 @@ def parse_service(raw: object, prefix: str) -> tuple[ServiceConfig | None, list[
 
 @dataclass
 class ParsedStack:
+    """The typed model of what is evaluated: a stack's config, one component's args, or the Services of a
+    plan. `diagnostics` are the shape findings; a service that could not be parsed is not in `services`."""
+
     cluster: ClusterConfig | None
     services: list[ServiceConfig]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # config path of each parsed service, e.g. services[1], by service name
+    # config path of each parsed service, e.g. services[1] (empty for a component's own args), by name
     paths: dict[str, str] = field(default_factory=dict)
 
 
@@ -204,3 +207,14 @@ def parse_stack(cluster: object, services: object) -> ParsedStack:
                 parsed.append(service)
                 paths[service.name] = prefix
     return ParsedStack(parsed_cluster, parsed, diags, paths)
+
+
+def parse_component_args(name: str, args: Mapping[str, Any]) -> ParsedStack:
+    """A component's args (snake_case, `cluster` inside) as a stack of one service at the empty path."""
+    raw = dict(args)
+    raw_cluster = raw.pop("cluster", None)
+    raw["name"] = name
+    service, diags = parse_service(raw, "")
+    cluster, found = parse_cluster(raw_cluster if raw_cluster is not None else {})
+    services = [service] if service is not None else []
+    return ParsedStack(cluster, services, diags + found, {s.name: "" for s in services})

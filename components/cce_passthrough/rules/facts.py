@@ -1,5 +1,5 @@
 """Cluster facts the checks rest on, from the declared config and, when lookup is on, from
-`huaweicloud.cce.get_cluster`. Pure: the invoke itself lives in `lookup.py`."""
+`huaweicloud.cce.get_cluster`. Pure: the invoke itself lives in wiring/lookup.py, behind `Cloud`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..core.diagnostics import Diagnostic
 from ..core.model import ClusterConfig
 from ..core.versions import CceVersion, VersionError
 from .catalogue import rule
+from .cloud import Cloud, CloudLookupError
 
 Flavor = Literal["standard", "turbo"]
 KubeProxyMode = Literal["iptables", "ipvs"]
@@ -50,6 +51,31 @@ def _version(text: str, field: str) -> tuple[CceVersion | None, list[Diagnostic]
         return CceVersion.parse(text), []
     except VersionError as exc:
         return None, [rule("PT902").finding(None, field, f"{exc}.")]
+
+
+def cluster_facts(
+    cluster: ClusterConfig, cloud: Cloud | None, prefix: str = "cluster"
+) -> tuple[ClusterFacts | None, list[Diagnostic]]:
+    """The facts the rules rest on: looked up once per stack when lookup is on, else as declared."""
+    if not cluster.lookup:
+        return declared_facts(cluster, prefix)
+    if cloud is None:
+        raise ValueError("cluster.lookup is on: evaluating this stack needs a Cloud to read")
+    if not cluster.name:
+        return None, [
+            rule("PT903").finding(
+                None, f"{prefix}.name", "cluster.name is required when cluster.lookup is true."
+            )
+        ]
+    try:
+        found = cloud.cluster(cluster.name)
+    except CloudLookupError as exc:
+        return None, [
+            rule("PT904").finding(
+                None, f"{prefix}.name", f"looking up cluster {cluster.name!r} failed: {exc}"
+            )
+        ]
+    return reconcile(cluster, found, prefix)
 
 
 def declared_facts(

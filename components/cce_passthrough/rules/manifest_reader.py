@@ -1,14 +1,14 @@
 """A Kubernetes Service, as a policy sees it (wire names), read back into the typed model. Pure."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
-from ..core.model import ServiceConfig
+from ..core.model import ClusterConfig, ServiceConfig
 from .catalogue import rule
-from .config import parse_service
+from .config import ParsedStack, parse_service
 
 # A Service carries no image; the model needs one, the rules never read it.
 _NO_IMAGE = "(not part of a Service)"
@@ -40,6 +40,10 @@ def _known_annotations(
     return known, pending
 
 
+def manifest_name(props: Mapping[str, Any]) -> str:
+    return str((props.get("metadata") or {}).get("name") or "service")
+
+
 def elb_id_pending(service: ServiceConfig) -> bool:
     return service.elb.share_with_service == ID_KNOWN_AFTER_APPLY
 
@@ -50,7 +54,7 @@ def service_from_manifest(
     """`unknown`: the exception a policy proxy raises when a value is unknown at preview."""
     metadata = props.get("metadata") or {}
     spec = props.get("spec") or {}
-    name = str(metadata.get("name") or "service")
+    name = manifest_name(props)
     annotations, pending = _known_annotations(metadata, unknown)
     elb: dict[str, Any] = {}
     if ann.ID in pending:
@@ -94,3 +98,24 @@ def service_from_manifest(
     }
     service, shape = parse_service(raw, "")
     return service, found + shape
+
+
+def stack_from_manifests(
+    manifests: Iterable[Mapping[str, Any]],
+    cluster: ClusterConfig | None,
+    unknown: tuple[type[Exception], ...] = (),
+    *,
+    pending_ids: bool = True,
+) -> ParsedStack:
+    """The CCE LoadBalancer Services among `manifests` as a stack, each at the empty path (a manifest has
+    no config path). `pending_ids=False` leaves out the services whose ELB id is known only after apply."""
+    services: list[ServiceConfig] = []
+    findings: list[Diagnostic] = []
+    for manifest in manifests:
+        if not is_cce_load_balancer(manifest):
+            continue
+        service, found = service_from_manifest(manifest, unknown)
+        findings += found
+        if service is not None and (pending_ids or not elb_id_pending(service)):
+            services.append(service)
+    return ParsedStack(cluster, services, findings, {service.name: "" for service in services})

@@ -1,8 +1,6 @@
 """`PassThroughService`: the Deployment, the annotated LoadBalancer Service and the ELB, checked first."""
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -11,28 +9,15 @@ import pulumi_kubernetes as k8s
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
 from ..core.model import ManagedElb, ServiceConfig, SharedElbRef
-from ..rules.checks import check_service
-from ..rules.checks.service import elb_id_findings
-from ..rules.config import parse_cluster, parse_service
-from ..rules.facts import ClusterFacts, declared_facts
+from ..rules.checks.existing_elb import elb_id_findings
+from ..rules.config import parse_component_args
+from ..rules.evaluate import evaluate
+from ..rules.facts import ClusterFacts
 from .args import PassThroughServiceArgs
-from .lookup import lookup_cluster, lookup_existing_elb
+from .lookup import PulumiCloud
 from .publish import publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
-
-# Where this component's settings sit in stack config (`services[1]`), so that its findings name the
-# same path as the program's; empty for a component built directly from Python args.
-_config_path: ContextVar[str] = ContextVar("cce_passthrough_config_path", default="")
-
-
-@contextmanager
-def config_path(path: str) -> Iterator[None]:
-    token = _config_path.set(path)
-    try:
-        yield
-    finally:
-        _config_path.reset(token)
 
 
 def recommended_labels(name: str) -> dict[str, str]:
@@ -69,10 +54,34 @@ class PassThroughService(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PassThroughServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        """The component used as a library (or through the provider host): its args are evaluated here."""
         super().__init__(TOKEN, name, {}, opts)
-        prefix = _config_path.get()
-        service, cluster = self._validate(name, args, prefix)
+        evaluation = evaluate(
+            parse_component_args(name, args), PulumiCloud(pulumi.InvokeOptions(parent=self))
+        )
+        publish(evaluation.findings, self)  # raises on any error
+        [service] = evaluation.services
+        self._declare(name, service, evaluation.facts, "")
 
+    @classmethod
+    def from_checked(
+        cls,
+        service: ServiceConfig,
+        cluster: ClusterFacts,
+        findings: list[Diagnostic],
+        path: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> "PassThroughService":
+        """A component from a service the program has already evaluated as part of its stack (no error
+        among `findings`); the findings are published on it, its children declared."""
+        component = cls.__new__(cls)
+        pulumi.ComponentResource.__init__(component, TOKEN, service.name, {}, opts)
+        publish(findings, component)
+        component._declare(service.name, service, cluster, path)
+        return component
+
+    def _declare(self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, path: str) -> None:
+        service = _check_ids_when_known(self, name, service, path)
         child = pulumi.ResourceOptions(parent=self)
         elb_id, public_ip = self._elb(name, service, cluster, child)
         deployment = self._deployment(name, service, child)
@@ -115,44 +124,6 @@ class PassThroughService(pulumi.ComponentResource):
                 "annotations": self.annotations,
             }
         )
-
-    def _validate(
-        self, name: str, args: Mapping[str, Any], prefix: str
-    ) -> tuple[ServiceConfig, ClusterFacts | None]:
-        raw = dict(args)
-        raw_cluster = raw.pop("cluster", None)
-        raw["name"] = name
-        findings: list[Diagnostic] = []
-        service, found = parse_service(raw, prefix)
-        findings += found
-        cluster: ClusterFacts | None = None
-        cluster_prefix = "cluster"
-        cluster_config, found = parse_cluster(raw_cluster if raw_cluster is not None else {}, cluster_prefix)
-        findings += found
-        invoke = pulumi.InvokeOptions(parent=self)
-        if cluster_config is not None:
-            if cluster_config.lookup:
-                cluster, found = lookup_cluster(cluster_config, invoke, cluster_prefix)
-            else:
-                cluster, found = declared_facts(cluster_config, cluster_prefix)
-            findings += found
-        if service is not None:
-            findings += check_service(service, cluster, prefix)
-            existing = service.elb.existing
-            if (
-                cluster_config is not None
-                and cluster_config.lookup
-                and existing is not None
-                and isinstance(existing.id, str)
-                and not any(f.code == "PT209" for f in findings)
-            ):
-                where = f"{prefix}.elb.existing.id" if prefix else "elb.existing.id"
-                findings += lookup_existing_elb(
-                    name, existing.id, service.elb.dedicated, cluster, invoke, where
-                )
-        publish(findings, self)
-        assert service is not None  # publish raised otherwise
-        return _check_ids_when_known(self, name, service, prefix), cluster
 
     def _elb(
         self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, child: pulumi.ResourceOptions

@@ -19,11 +19,9 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from ..core.diagnostics import Diagnostic, Severity
-from ..core.model import ClusterConfig, ServiceConfig
-from ..rules.checks import check_service
-from ..rules.checks.stack import check_cross_service
-from ..rules.facts import ClusterFacts, declared_facts
-from ..rules.manifest_reader import elb_id_pending, is_cce_load_balancer, service_from_manifest
+from ..core.model import ClusterConfig
+from ..rules.evaluate import evaluate
+from ..rules.manifest_reader import is_cce_load_balancer, manifest_name, stack_from_manifests
 
 SERVICE_TYPE = "kubernetes:core/v1:Service"
 
@@ -37,27 +35,22 @@ CLUSTER_CONFIG = PolicyConfigSchema(
 )
 
 
-def cluster_from_config(config: Mapping[str, Any] | None) -> ClusterFacts | None:
+def cluster_from_config(config: Mapping[str, Any] | None) -> ClusterConfig | None:
     if not config or not {"version", "flavor", "kubeProxyMode"} <= set(config):
         return None
-    facts, _ = declared_facts(
-        ClusterConfig(
-            version=config["version"],
-            flavor=config["flavor"],
-            kube_proxy_mode=config["kubeProxyMode"],
-            vpc_id=config.get("vpcId"),
-        )
+    return ClusterConfig(
+        version=config["version"],
+        flavor=config["flavor"],
+        kube_proxy_mode=config["kubeProxyMode"],
+        vpc_id=config.get("vpcId"),
     )
-    return facts
 
 
 def _service_findings(args: ResourceValidationArgs) -> list[Diagnostic]:
-    if args.resource_type != SERVICE_TYPE or not is_cce_load_balancer(args.props):
+    if args.resource_type != SERVICE_TYPE:
         return []
-    service, findings = service_from_manifest(args.props, (UnknownValueError,))
-    if service is not None:
-        findings += check_service(service, cluster_from_config(args.get_config()))
-    return findings
+    cluster = cluster_from_config(args.get_config())
+    return evaluate(stack_from_manifests([args.props], cluster, (UnknownValueError,))).findings
 
 
 def _service_policy(
@@ -80,16 +73,17 @@ def _service_policy(
 
 
 def _validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
-    services: list[ServiceConfig] = []
-    urns: dict[str, str] = {}
-    for resource in args.resources:
-        if resource.resource_type != SERVICE_TYPE or not is_cce_load_balancer(resource.props):
-            continue
-        service, _ = service_from_manifest(resource.props, (UnknownValueError,))
-        if service is not None and not elb_id_pending(service):  # its ELB is not known before apply
-            services.append(service)
-            urns[service.name] = resource.urn
-    for finding in check_cross_service(services, cluster_from_config(args.get_config()), {}):
+    services = [
+        r for r in args.resources if r.resource_type == SERVICE_TYPE and is_cce_load_balancer(r.props)
+    ]
+    urns = {manifest_name(r.props): r.urn for r in services}
+    cluster = cluster_from_config(args.get_config())
+    # Services whose ELB id is known only after apply cannot be placed on an ELB yet.
+    stack = stack_from_manifests(
+        [r.props for r in services], cluster, (UnknownValueError,), pending_ids=False
+    )
+    # The per-service findings are the resource policies'; this policy reports what spans services.
+    for finding in evaluate(stack).cross_service:
         if finding.severity is Severity.ERROR:
             report(finding.render(), urns.get(finding.resource or ""))
 

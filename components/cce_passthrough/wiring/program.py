@@ -3,20 +3,14 @@ service -> stack outputs. Every finding of the whole stack is collected before a
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ..core.diagnostics import Diagnostic, errors
-from ..core.model import ServiceConfig
-from ..rules.checks import check_service
-from ..rules.checks.stack import check_cross_service
+from ..core.model import ServiceConfig, SharedElbRef
 from ..rules.config import ParsedStack, parse_stack
-from ..rules.facts import ClusterFacts, declared_facts
-from .args import PassThroughServiceArgs
-from .component import PassThroughService, config_path
-from .lookup import lookup_cluster, lookup_existing_elb
+from ..rules.evaluate import evaluate
+from .component import PassThroughService
+from .lookup import PulumiCloud
 from .publish import publish
 
 NAMESPACE = "cce-passthrough"
@@ -48,59 +42,13 @@ def _needs_huaweicloud(stack: ParsedStack) -> bool:
     return looks_up or any(s.elb.managed is not None for s in stack.services)
 
 
-def _cluster_facts(
-    stack: ParsedStack, huaweicloud: pulumi.ProviderResource | None
-) -> tuple[ClusterFacts | None, list[Diagnostic]]:
-    if stack.cluster is None:
-        return None, []
-    if stack.cluster.lookup:
-        # One lookup for the whole stack, however many services; components get the resolved facts.
-        return lookup_cluster(stack.cluster, pulumi.InvokeOptions(provider=huaweicloud))
-    return declared_facts(stack.cluster)
-
-
-def _existing_elb_findings(
-    stack: ParsedStack,
-    cluster: ClusterFacts | None,
-    huaweicloud: pulumi.ProviderResource | None,
-    findings: list[Diagnostic],
-) -> list[Diagnostic]:
-    """With lookup on, every existing ELB id is read once here: components get facts, not lookups."""
-    if stack.cluster is None or not stack.cluster.lookup or cluster is None:
-        return []
-    malformed = {f.resource for f in findings if f.code == "PT209"}
-    opts = pulumi.InvokeOptions(provider=huaweicloud)
-    found: list[Diagnostic] = []
-    for service in stack.services:
-        existing = service.elb.existing
-        if existing is None or not isinstance(existing.id, str) or service.name in malformed:
-            continue
-        where = f"{stack.paths[service.name]}.elb.existing.id"
-        found += lookup_existing_elb(service.name, existing.id, service.elb.dedicated, cluster, opts, where)
-    return found
-
-
-def _component_args(
-    service: ServiceConfig, cluster: ClusterFacts, built: dict[str, PassThroughService]
-) -> PassThroughServiceArgs:
-    raw: dict[str, Any] = service.model_dump(exclude_unset=True, exclude_none=True, by_alias=False)
-    raw.pop("name")
-    elb = dict(raw["elb"])
-    if "elb_class" in elb:
-        elb["class"] = elb.pop("elb_class")
+def _sharing(service: ServiceConfig, built: dict[str, PassThroughService]) -> ServiceConfig:
+    """`shareWith: <name>` becomes the owner's ELB id output, which the component annotates."""
     target = service.elb.share_with_service
-    if target is not None:
-        elb["share_with"] = {"service": target, "elb_id": built[target].elb_id}
-    raw["elb"] = elb
-    raw["cluster"] = {
-        "lookup": False,
-        "version": str(cluster.version),
-        "flavor": cluster.flavor,
-        "kube_proxy_mode": cluster.kube_proxy_mode,
-        **({"name": cluster.name} if cluster.name else {}),
-        **({"vpc_id": cluster.vpc_id} if cluster.vpc_id else {}),
-    }
-    return cast(PassThroughServiceArgs, raw)
+    if target is None or target not in built:
+        return service
+    shared = SharedElbRef(service=target, elb_id=built[target].elb_id)
+    return service.model_copy(update={"elb": service.elb.model_copy(update={"share_with": shared})})
 
 
 def _creation_order(services: list[ServiceConfig]) -> list[ServiceConfig]:
@@ -113,26 +61,24 @@ def main() -> None:
     stack = parse_stack(project.get_object("cluster"), project.get_object("services"))
     kubernetes = _kubernetes_provider()
     huaweicloud = _huaweicloud_provider() if _needs_huaweicloud(stack) else None
-    cluster, findings = _cluster_facts(stack, huaweicloud)
-    per_service = [f for s in stack.services for f in check_service(s, cluster, stack.paths[s.name])]
-    cross = check_cross_service(stack.services, cluster, stack.paths)
-    findings = stack.diagnostics + findings + per_service + cross
-    findings += _existing_elb_findings(stack, cluster, huaweicloud, findings)
-    if errors(findings):
-        publish(findings)  # raises: nothing is declared when any part of the stack is wrong
+    evaluation = evaluate(stack, PulumiCloud(pulumi.InvokeOptions(provider=huaweicloud)))
+    if not evaluation.ok:
+        publish(evaluation.findings)  # raises: nothing is declared when any part of the stack is wrong
+    publish(evaluation.findings_of(None))
     # Facts are only missing together with an error finding about them, published just above.
-    assert cluster is not None
+    assert evaluation.facts is not None
 
     built: dict[str, PassThroughService] = {}
     providers = {"kubernetes": kubernetes, **({"huaweicloud": huaweicloud} if huaweicloud else {})}
     opts = pulumi.ResourceOptions(providers=providers)
     for service in _creation_order(stack.services):
-        with config_path(stack.paths[service.name]):
-            built[service.name] = PassThroughService(
-                service.name, _component_args(service, cluster, built), opts=opts
-            )
-    for finding in cross:
-        publish([finding], built.get(finding.resource or ""))
+        built[service.name] = PassThroughService.from_checked(
+            _sharing(service, built),
+            evaluation.facts,
+            evaluation.findings_of(service.name),
+            stack.paths[service.name],
+            opts=opts,
+        )
 
     for service in stack.services:
         component = built[service.name]

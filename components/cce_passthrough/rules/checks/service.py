@@ -16,7 +16,6 @@ from ...core.model import (
     Autocreate,
     ManagedElb,
     ServiceConfig,
-    SharedElbRef,
 )
 from ...core.versions import VersionGate
 from ..access import service_access
@@ -25,12 +24,12 @@ from ..facts import ClusterFacts
 from .annotations import check_annotations
 from .common import gate_findings
 from .common import path as _path
+from .existing_elb import check_existing
 
 DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 IANA_SVC_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 ELB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 # Version gates of autocreate fields (cce-elb-annotations.md §2).
 AUTOCREATE_FIELD_GATES: dict[str, VersionGate] = {
@@ -238,57 +237,11 @@ def check_autocreate(
             yield from gate_findings(service.name, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
 
 
-def check_existing(
-    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
-) -> Iterator[Diagnostic]:
-    existing = service.elb.existing
-    if existing is not None:
-        where = _path(prefix, "elb.existing.id")
-        if _is_output(existing.id):
-            yield rule("PT109").finding(
-                service.name,
-                where,
-                "the ELB id is an output, possibly unknown until `pulumi up`: its id check (PT209) runs when "
-                "the value is known and fails the update then; with cluster.lookup the ELB's class and VPC "
-                "are not read.",
-            )
-        else:
-            yield from elb_id_findings(service.name, where, existing.id)
-    shared = service.elb.share_with
-    # An output here is the elb_id of the service shared with, which that service's own checks vouch for.
-    if isinstance(shared, SharedElbRef) and shared.elb_id is not None and not _is_output(shared.elb_id):
-        yield from elb_id_findings(service.name, _path(prefix, "elb.share_with.elb_id"), shared.elb_id)
-
-
-def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnostic]:
-    """The id check, for plain ids at preview and for output ids once they resolve."""
-    if isinstance(elb_id, str):
-        if UUID.match(elb_id):
-            return []
-        return [
-            rule("PT209").finding(
-                resource,
-                where,
-                f"ELB id {elb_id!r} is not a UUID.",
-                "Use the ELB's id (a lowercase UUID such as 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d), not its name "
-                "or address.",
-            )
-        ]
-    return [
-        rule("PT902").finding(resource, where, f"the ELB id must be a string (got {type(elb_id).__name__}).")
-    ]
-
-
 def _is_ipv4(text: str) -> bool:
     try:
         return isinstance(ipaddress.ip_address(text), ipaddress.IPv4Address)
     except ValueError:
         return False
-
-
-def _is_output(value: object) -> bool:
-    # pulumi.Output without importing pulumi into the pure core.
-    return type(value).__name__ == "Output" and type(value).__module__.startswith("pulumi")
 
 
 def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:

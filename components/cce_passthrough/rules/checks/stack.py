@@ -10,7 +10,7 @@ from ...core.diagnostics import Diagnostic
 from ...core.model import ServiceConfig
 from ..catalogue import rule
 from ..facts import ClusterFacts
-from .service import check_service
+from .common import path
 
 
 # TCP, HTTP, HTTPS and TLS listeners share one port space on an ELB; only UDP may reuse a port.
@@ -34,17 +34,6 @@ def elb_key(service: ServiceConfig, by_name: Mapping[str, ServiceConfig]) -> str
     return None
 
 
-def check_stack(
-    services: Sequence[ServiceConfig], cluster: ClusterFacts | None, paths: Mapping[str, str]
-) -> list[Diagnostic]:
-    """Single-service findings of every service, then the cross-service ones."""
-    findings: list[Diagnostic] = []
-    for service in services:
-        findings += check_service(service, cluster, paths.get(service.name, ""))
-    findings += check_cross_service(services, cluster, paths)
-    return findings
-
-
 def check_cross_service(
     services: Sequence[ServiceConfig], cluster: ClusterFacts | None, paths: Mapping[str, str]
 ) -> list[Diagnostic]:
@@ -55,7 +44,7 @@ def check_cross_service(
             findings.append(
                 rule("PT401").finding(
                     service.name,
-                    f"{paths.get(service.name, '')}.name",
+                    path(paths.get(service.name, ""), "name"),
                     f"two services are named {service.name!r}.",
                     "Give every service its own name.",
                 )
@@ -66,12 +55,14 @@ def check_cross_service(
         target = service.elb.share_with_service
         if target is None:
             continue
-        where = f"{paths.get(service.name, '')}.elb.shareWith"
+        where = path(paths.get(service.name, ""), "elb.shareWith")
         owner = by_name.get(target)
         if owner is None:
-            findings.append(
-                rule("PT305").finding(service.name, where, f"no service named {target!r} in this stack.")
-            )
+            # The args form {service, elb_id} brings the ELB id itself: its service may be elsewhere.
+            if isinstance(service.elb.share_with, str):
+                findings.append(
+                    rule("PT305").finding(service.name, where, f"no service named {target!r} in this stack.")
+                )
         elif owner is service:
             findings.append(rule("PT305").finding(service.name, where, "a service cannot share its own ELB."))
         elif owner.elb.share_with_service is not None:
@@ -111,7 +102,7 @@ def check_cross_service(
                     findings.append(
                         rule("PT302").finding(
                             service.name,
-                            f"{paths.get(service.name, '')}.passThrough",
+                            path(paths.get(service.name, ""), "passThrough"),
                             f"IPVS cluster: services on {key} disagree on pass-through (on: {', '.join(on)}; "
                             f"off: {', '.join(off)}).",
                         )
@@ -125,7 +116,7 @@ def check_cross_service(
                     findings.append(
                         rule("PT303").finding(
                             service.name,
-                            f"{paths.get(service.name, '')}.ports[{index}].port",
+                            path(paths.get(service.name, ""), f"ports[{index}].port"),
                             f"{port.protocol} port {port.port} on {key} is already a listener of service {holder!r}.",
                         )
                     )

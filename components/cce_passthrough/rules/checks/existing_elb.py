@@ -1,0 +1,92 @@
+"""An existing ELB named by id: the id's shape at preview (or once an output resolves), and with
+`cluster.lookup` on, that the id names an ELB of the declared class in the cluster's VPC."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...core.diagnostics import Diagnostic
+from ...core.model import ServiceConfig, SharedElbRef
+from ..catalogue import rule
+from ..cloud import Cloud, CloudLookupError
+from ..facts import ClusterFacts
+from .common import path as _path
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def check_existing(
+    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    existing = service.elb.existing
+    if existing is not None:
+        where = _path(prefix, "elb.existing.id")
+        if _is_output(existing.id):
+            yield rule("PT109").finding(
+                service.name,
+                where,
+                "the ELB id is an output, possibly unknown until `pulumi up`: its id check (PT209) runs when "
+                "the value is known and fails the update then; with cluster.lookup the ELB's class and VPC "
+                "are not read.",
+            )
+        else:
+            yield from elb_id_findings(service.name, where, existing.id)
+    shared = service.elb.share_with
+    # An output here is the elb_id of the service shared with, which that service's own checks vouch for.
+    if isinstance(shared, SharedElbRef) and shared.elb_id is not None and not _is_output(shared.elb_id):
+        yield from elb_id_findings(service.name, _path(prefix, "elb.share_with.elb_id"), shared.elb_id)
+
+
+def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnostic]:
+    """The id check, for plain ids at preview and for output ids once they resolve."""
+    if isinstance(elb_id, str):
+        if UUID.match(elb_id):
+            return []
+        return [
+            rule("PT209").finding(
+                resource,
+                where,
+                f"ELB id {elb_id!r} is not a UUID.",
+                "Use the ELB's id (a lowercase UUID such as 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d), not its name "
+                "or address.",
+            )
+        ]
+    return [
+        rule("PT902").finding(resource, where, f"the ELB id must be a string (got {type(elb_id).__name__}).")
+    ]
+
+
+def _is_output(value: object) -> bool:
+    # pulumi.Output without importing pulumi into the pure core.
+    return type(value).__name__ == "Output" and type(value).__module__.startswith("pulumi")
+
+
+def looked_up_elb_findings(
+    service: ServiceConfig, cluster: ClusterFacts | None, cloud: Cloud, prefix: str
+) -> list[Diagnostic]:
+    """PT209 when the id names no ELB of the declared class, PT210 when it sits in another VPC."""
+    existing = service.elb.existing
+    if existing is None or not isinstance(existing.id, str):
+        return []
+    elb_id, dedicated, where = existing.id, service.elb.dedicated, _path(prefix, "elb.existing.id")
+    wanted, other = ("dedicated", "shared") if dedicated else ("shared", "dedicated")
+    try:
+        found = cloud.elb(elb_id, dedicated)
+    except CloudLookupError as exc:
+        message = f"no {wanted} ELB {elb_id!r} was found ({exc})"
+        try:
+            cloud.elb(elb_id, not dedicated)
+            message = f"ELB {elb_id!r} is a {other} ELB, but elb.class says {wanted}"
+        except CloudLookupError:
+            pass  # not there either: the first error stands
+        return [rule("PT209").finding(service.name, where, message + ".")]
+    if cluster and cluster.vpc_id and found.vpc_id and found.vpc_id != cluster.vpc_id:
+        return [
+            rule("PT210").finding(
+                service.name,
+                where,
+                f"ELB {elb_id!r} is in VPC {found.vpc_id!r}, the cluster in {cluster.vpc_id!r}.",
+            )
+        ]
+    return []

@@ -1,0 +1,61 @@
+"""The one evaluation: the typed model of a stack in, every finding out, each rule run once.
+
+The program, the component used as a library, the policy pack and the tests all come here: parse once
+(`rules.config` or `rules.manifest_reader`), then `evaluate`. Cluster facts are derived once per stack;
+with `cluster.lookup` on they are read through `cloud`, as is every existing ELB id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.diagnostics import Diagnostic, errors
+from ..core.model import ServiceConfig
+from .checks.existing_elb import looked_up_elb_findings
+from .checks.service import check_service
+from .checks.stack import check_cross_service
+from .cloud import Cloud
+from .config import ParsedStack
+from .facts import ClusterFacts, cluster_facts
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    stack: ParsedStack
+    facts: ClusterFacts | None
+    """None only together with an error finding that says why."""
+    cross_service: list[Diagnostic]
+    """The findings of rules across services (shared ELBs, listener ports), also in `findings`."""
+    findings: list[Diagnostic]
+    """Every finding: shape, cluster facts, each service, across services, cloud reads."""
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.findings)
+
+    @property
+    def services(self) -> list[ServiceConfig]:
+        return self.stack.services
+
+    def findings_of(self, service: str | None) -> list[Diagnostic]:
+        """The findings about one service; None: those about the stack as a whole."""
+        return [f for f in self.findings if f.resource == service]
+
+
+def evaluate(stack: ParsedStack, cloud: Cloud | None = None) -> Evaluation:
+    findings = list(stack.diagnostics)
+    facts: ClusterFacts | None = None
+    if stack.cluster is not None:
+        facts, found = cluster_facts(stack.cluster, cloud)
+        findings += found
+    for service in stack.services:
+        findings += check_service(service, facts, stack.paths.get(service.name, ""))
+    cross = check_cross_service(stack.services, facts, stack.paths)
+    findings += cross
+    if cloud is not None and stack.cluster is not None and stack.cluster.lookup and facts is not None:
+        # Read only ids that are well-formed: a malformed id already has its PT209.
+        malformed = {f.resource for f in findings if f.code == "PT209"}
+        for service in stack.services:
+            if service.name not in malformed:
+                findings += looked_up_elb_findings(service, facts, cloud, stack.paths.get(service.name, ""))
+    return Evaluation(stack, facts, cross, findings)
