@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import argparse
+import http.server
 import json
 import logging
 import socket
+import threading
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -211,3 +213,106 @@ def _assert_one_error_line(result: CliResult, *fragments: str) -> str:
 def one_error_line() -> Any:
     """``one_error_line(result, *fragments)``: exactly one prefixed stderr line containing them."""
     return _assert_one_error_line
+
+
+class _ForeignHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every request with the same canned response: a web server that is not S3."""
+
+    status = 200
+    content_type = "text/html; charset=utf-8"
+    body = b"<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body><h1>It works</h1></body></html>"
+
+    def _answer(self) -> None:
+        self.send_response(self.status)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(self.body)
+
+    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _answer  # noqa: N815 (http.server's names)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _JsonNotFoundHandler(_ForeignHandler):
+    """An API gateway: every path is a JSON 404."""
+
+    status = 404
+    content_type = "application/json"
+    body = b'{"error": "not found", "path": "/"}'
+
+
+FOREIGN_HANDLERS: dict[str, type[_ForeignHandler]] = {
+    "html-200": _ForeignHandler,
+    "json-404": _JsonNotFoundHandler,
+}
+
+
+@pytest.fixture(params=sorted(FOREIGN_HANDLERS))
+def foreign_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 that is not S3 (a web page, or an API answering JSON 404)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FOREIGN_HANDLERS[request.param])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class SilentEndpoint:
+    """A socket on 127.0.0.1 that accepts connections and never sends a byte."""
+
+    url: str
+    accepted: threading.Event
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[SilentEndpoint]:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+    accepted = threading.Event()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_hold() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            held.append(conn)  # kept open and unanswered until teardown
+            accepted.set()
+
+    thread = threading.Thread(target=accept_and_hold, daemon=True)
+    thread.start()
+    try:
+        yield SilentEndpoint(f"http://127.0.0.1:{listener.getsockname()[1]}", accepted)
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A 127.0.0.1 port that is bound but not listening: connections are refused, deterministically."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+@pytest.fixture
+def closed_port_endpoint(closed_port: int) -> str:
+    return f"http://127.0.0.1:{closed_port}"

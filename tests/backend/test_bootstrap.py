@@ -114,11 +114,12 @@ def test_public_acl_bucket_is_refused_untouched_then_fixed(
     assert_secured(s3_client, bucket_name)
 
 
-def test_unversioned_bucket_is_refused_then_fixed(
+def test_unversioned_bucket_in_use_is_refused_then_fixed(
     cli, s3_client, bucket_name, target_args, one_error_line
 ) -> None:
     s3_client.create_bucket(Bucket=bucket_name)
     s3_client.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration=ALL_BLOCKED)
+    s3_client.put_object(Bucket=bucket_name, Key="reports/2026.csv", Body=b"a,b\n")
 
     refused = cli("bootstrap", *target_args)
     assert refused.code == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,17 +32,6 @@ def iam_user_key(s3_server) -> dict[str, str]:
     iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=ADMIN_POLICY)
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return {"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A 127.0.0.1 port that is bound but not listening: connections are refused, deterministically."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def test_wrong_credentials_are_one_line_exit_2(

@@ -140,3 +140,62 @@ def test_versions_of_a_stack_without_state(cli, three_writes, one_error_line) ->
     result = cli("versions", *three_writes["args"], "--stack", "web/prod")
     assert result.code == 2
     one_error_line(result, "no versions of")
+
+
+def lock_stack(client: Any, bucket: str, root: str) -> None:
+    """A `pulumi up` in progress on web/dev: its lock file under the state root."""
+    client.put_object(
+        Bucket=bucket,
+        Key=root + ".pulumi/locks/organization/web/dev/0b1c.json",
+        Body=b'{"pid": 1, "username": "ci", "hostname": "h"}',
+    )
+
+
+def test_restore_by_key_checks_the_lock_of_the_stack_the_key_belongs_to(
+    cli, s3_client, bucket_name, target_args, one_error_line
+) -> None:
+    """A key given without the --prefix it lives under still finds the lock, or is refused."""
+    assert cli("bootstrap", *target_args).code == 0
+    root = "envs/dev/"
+    key = root + STATE_KEY
+    s3_client.put_object(Bucket=bucket_name, Key=root + ".pulumi/meta.yaml", Body=b"version: 1\n")
+    first = s3_client.put_object(Bucket=bucket_name, Key=key, Body=state_doc(1))["VersionId"]
+    s3_client.put_object(Bucket=bucket_name, Key=key, Body=state_doc(2))
+    lock_stack(s3_client, bucket_name, root)
+
+    for extra in ([], ["--prefix", "other"]):
+        refused = cli("restore", *target_args, *extra, "--key", key, "--version-id", first)
+        assert refused.code == 2, refused
+        one_error_line(refused, "outside", "--prefix envs/dev")
+    locked = cli("restore", *target_args, "--prefix", "envs/dev", "--key", key, "--version-id", first)
+    assert locked.code == 1
+    one_error_line(locked, "web/dev is locked")
+    assert body(s3_client, bucket_name, key) == state_doc(2)
+
+
+@pytest.mark.parametrize(
+    "key", [".pulumi/stacks/web/dev.json.bak", "notes.txt", ".pulumi/meta.yaml", ".pulumi/stacks/x/y/z.json"]
+)
+def test_restore_by_key_accepts_only_a_stack_state_object(
+    cli, s3_client, bucket_name, three_writes, key, one_error_line
+) -> None:
+    args = three_writes["args"]
+    root = three_writes["key"][: -len(STATE_KEY)]
+    version = s3_client.put_object(Bucket=bucket_name, Key=root + key, Body=b"{}")["VersionId"]
+    result = cli("restore", *args, "--key", root + key, "--version-id", version)
+    assert result.code == 2
+    one_error_line(result, "not a stack's state object", "backend versions")
+
+
+def test_restore_is_refused_when_versioning_is_suspended(
+    cli, s3_client, bucket_name, three_writes, one_error_line
+) -> None:
+    """With versioning Suspended the copy would overwrite the current state's "null" version: history lost."""
+    key, ids, args = three_writes["key"], three_writes["ids"], three_writes["args"]
+    s3_client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration={"Status": "Suspended"})
+    for extra in ([], ["--force"]):
+        refused = cli("restore", *args, "--stack", "web/dev", "--version-id", ids[0], *extra)
+        assert refused.code == 1
+        one_error_line(refused, "versioning is Suspended", "backend bootstrap --fix")
+    assert body(s3_client, bucket_name, key) == state_doc(3)
+    assert len(versions_of(s3_client, bucket_name, key)) == 3

@@ -1,8 +1,8 @@
 """``cce-passthrough backend ...``: Pulumi DIY state on Huawei OBS (or any S3-compatible server).
 
 Subcommands: ``bootstrap``, ``url``, ``check``, ``versions``, ``restore``.
-Exit codes: 0 ok, 1 refused / problem found, 2 could not run. Errors are one line on stderr
-prefixed ``cce-passthrough: error:``; no tracebacks, no credential values.
+Exit codes: 0 ok, 1 refused / problem found, 2 could not run, 130 interrupted (Ctrl-C). Errors are
+one line on stderr prefixed ``cce-passthrough: error:``; no tracebacks, no credential values.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
+from .interrupt import EXIT_INTERRUPTED, Interrupted, finish_before_interrupt
 from .state import StateFormatError, format_time, render_report
 from .url import (
     AddressingChoice,
@@ -267,7 +268,15 @@ def _do_restore(args: argparse.Namespace, target: BackendTarget, out: TextIO, en
     else:
         key = keys[0]
     ref = s3.stack_ref_for_key(target, key, layout)
-    if ref is not None and not args.force:
+    status = s3.versioning_status(client, target.bucket)
+    if status != "Enabled":
+        raise BackendError(
+            f"bucket '{target.bucket}' versioning is {status}: a restore now would replace the current "
+            "state without keeping it in the history; turn versioning back on with "
+            "`cce-passthrough backend bootstrap --fix`, then restore",
+            exit_code=1,
+        )
+    if not args.force:
         locks = s3.held_locks(client, target, ref)
         if locks:
             raise BackendError(
@@ -275,13 +284,18 @@ def _do_restore(args: argparse.Namespace, target: BackendTarget, out: TextIO, en
                 "to finish or `pulumi cancel`, or pass --force",
                 exit_code=1,
             )
-    new_version = s3.restore_version(client, target.bucket, key, args.version_id)
-    print(
-        f"restored {key} from version {args.version_id}; "
-        f"new current version {new_version or '(unversioned)'}",
-        file=out,
-    )
-    print("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud", file=out)
+    with finish_before_interrupt(
+        finished="interrupted after the restore was made (see above)",
+        cut_short="interrupted during the copy: the state is either unchanged or restored, never mixed; "
+        "`backend versions` shows which",
+    ):
+        new_version = s3.restore_version(client, target.bucket, key, args.version_id)
+        print(
+            f"restored {key} from version {args.version_id}; "
+            f"new current version {new_version or '(unversioned)'}",
+            file=out,
+        )
+        print("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud", file=out)
     return 0
 
 
@@ -307,6 +321,12 @@ def run_backend(
     stderr = sys.stderr if err is None else err
     try:
         return _run_backend(args, env, stdout, stderr)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C: one line, no traceback. Changes hold Ctrl-C until they are complete
+        # (interrupt.finish_before_interrupt), so anywhere else nothing was changed yet.
+        message = exc.message if isinstance(exc, Interrupted) else "interrupted; nothing was changed"
+        _print_error(message, stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         # Last resort. The contract of every `backend` command is "one line on stderr, exit 2,
         # no traceback, no credential" even for a failure nobody anticipated (a parser or SDK

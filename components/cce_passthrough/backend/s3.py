@@ -27,7 +27,9 @@ changes neither access nor history); an existing SSE-KMS configuration is kept.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +39,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from .interrupt import finish_before_interrupt
 from .state import (
     META_KEY,
     ObjectInfo,
@@ -47,9 +50,10 @@ from .state import (
     parse_meta_version,
     plan_listing,
     stack_state_key,
+    state_root_of_key,
     summarize,
 )
-from .url import BackendError, BackendTarget, redact
+from .url import BackendConfigError, BackendError, BackendTarget, redact
 
 PUBLIC_GROUP_URIS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
@@ -58,6 +62,27 @@ PUBLIC_GROUP_URIS = {
 PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 FULL_PAB = dict.fromkeys(PAB_FLAGS, True)
 _UNSUPPORTED_CODES = {"NotImplemented", "MethodNotAllowed", "501", "405"}
+# A request's time bound: connect, then read (the wait for each chunk of the answer), then one
+# retry. An endpoint that accepts and never answers costs MAX_ATTEMPTS * read timeout.
+TIMEOUT_ENV = "CCE_PASSTHROUGH_S3_TIMEOUT"
+CONNECT_TIMEOUT = 3
+DEFAULT_READ_TIMEOUT = 5
+MAX_READ_TIMEOUT = 300
+MAX_ATTEMPTS = 2
+
+# Requests S3 always answers with an XML document (servers differ in its root element: moto
+# answers an unset versioning with <GetBucketVersioningResponse>, S3 with <VersioningConfiguration>).
+_DOCUMENT_OPERATIONS = {
+    "ListObjectsV2",
+    "ListObjectVersions",
+    "GetBucketVersioning",
+    "GetBucketEncryption",
+    "GetPublicAccessBlock",
+    "GetBucketAcl",
+    "CopyObject",
+}
+_OBJECT_OPERATIONS = {"GetObject", "HeadObject"}  # the body is the object's own bytes
+_XML_ROOT_RE = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 _CREDENTIAL_CODES = {
     "InvalidAccessKeyId",
     "SignatureDoesNotMatch",
@@ -186,6 +211,22 @@ class BucketPosture:
             self.public_access_block.get(flag) is True for flag in PAB_FLAGS
         )
 
+    @property
+    def only_bootstrap_settings_missing(self) -> bool:
+        """Private by ACL and policy, never suspended, public access block absent or complete.
+
+        Bootstrap creates a bucket with a private ACL and then sets the whole public access
+        block, versioning and encryption; these are all the states it passes through.
+        """
+        pab_untouched = not self.pab_supported or self.public_access_block is None or self.pab_complete
+        return (
+            not self.public_grants
+            and not self.public_statements
+            and not self.policy_unparseable
+            and self.versioning != "Suspended"
+            and pab_untouched
+        )
+
     def public_reasons(self) -> list[str]:
         reasons: list[str] = []
         if self.public_grants:
@@ -225,10 +266,66 @@ def planned_fixes(posture: BucketPosture) -> list[str]:
     return fixes
 
 
+def read_timeout(environ: Mapping[str, str]) -> float:
+    """Seconds to wait for an answer (``CCE_PASSTHROUGH_S3_TIMEOUT``, default 5, 1 to 300)."""
+    raw = environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_READ_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 1 <= value <= MAX_READ_TIMEOUT:  # also false for nan
+        raise BackendConfigError(f"{TIMEOUT_ENV} must be a number of seconds from 1 to {MAX_READ_TIMEOUT}")
+    return value
+
+
+def _body_kind(body: bytes) -> str:
+    """ "empty", "xml", "html", "json" or "text", from the start of a body."""
+    head = body[:4096].removeprefix(b"\xef\xbb\xbf")
+    if not head.strip():
+        return "empty"
+    match = _XML_ROOT_RE.match(head)
+    if match:
+        return "html" if match.group(1).rsplit(b":", 1)[-1].lower() == b"html" else "xml"
+    stripped = head.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    return "html" if stripped[:9].lower() == b"<!doctype" else "text"
+
+
+_KIND_TEXT = {"html": "an HTML page", "json": "a JSON document", "text": "a body that is not XML"}
+
+
+def foreign_answer(operation: str, status: int, headers: Mapping[str, str], body: object) -> str | None:
+    """What makes this answer one no S3 server gives (``"an HTML page"``), or None if S3 could give it.
+
+    S3 speaks REST-XML: a listing or a setting read back is an XML document, so is an error
+    (``<Error>``, or no body for HEAD); an object's bytes always come with an ``ETag``.
+    """
+    success = 200 <= status < 300
+    if success and operation in _OBJECT_OPERATIONS:
+        has_etag = any(name.lower() == "etag" for name in headers)
+        return None if has_etag else "an object without an ETag header"
+    if not isinstance(body, bytes) or (success and operation not in _DOCUMENT_OPERATIONS):
+        return None  # the body of a successful change is not read by anyone; servers vary
+    kind = _body_kind(body)
+    if kind == "empty":
+        return "an empty body" if success else None
+    return None if kind == "xml" else _KIND_TEXT[kind]
+
+
 def error_code(exc: botocore.exceptions.ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", "")) or str(
         exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
     )
+
+
+def _seconds(environ: Mapping[str, str]) -> str:
+    try:
+        return f"{read_timeout(environ):g}"
+    except BackendConfigError:
+        return str(DEFAULT_READ_TIMEOUT)
 
 
 def describe_error(exc: BaseException, target: BackendTarget, environ: Mapping[str, str]) -> str:
@@ -247,12 +344,18 @@ def describe_error(exc: BaseException, target: BackendTarget, environ: Mapping[s
         message = f"credentials profile not found: {exc.kwargs.get('profile', '?')}"
     elif isinstance(exc, botocore.exceptions.SSLError):
         message = f"TLS error talking to {where}; check the endpoint's scheme and certificate"
+    elif isinstance(exc, botocore.exceptions.ConnectTimeoutError):
+        message = (
+            f"S3 endpoint {where} did not accept a connection within {CONNECT_TIMEOUT} s "
+            f"({MAX_ATTEMPTS} attempts); check --endpoint and the network"
+        )
+    elif isinstance(exc, botocore.exceptions.ReadTimeoutError):
+        message = (
+            f"S3 endpoint {where} did not answer within {_seconds(environ)} s ({MAX_ATTEMPTS} attempts); "
+            f"check --endpoint, or set {TIMEOUT_ENV} higher on a slow link"
+        )
     elif isinstance(
-        exc,
-        botocore.exceptions.EndpointConnectionError
-        | botocore.exceptions.ConnectTimeoutError
-        | botocore.exceptions.ReadTimeoutError
-        | botocore.exceptions.ConnectionClosedError,
+        exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectionClosedError
     ):
         message = f"cannot reach S3 endpoint {where}: connection failed; check --endpoint and the network"
     elif isinstance(exc, botocore.exceptions.ClientError):
@@ -305,17 +408,39 @@ def make_client(target: BackendTarget, environ: Mapping[str, str] | None = None)
     if target.region:
         session_kwargs["region_name"] = target.region
     session = boto3.session.Session(**session_kwargs)
+    timeout = read_timeout(env)
     config = botocore.config.Config(
         signature_version="s3v4",
         s3={"addressing_style": target.addressing},
-        retries={"mode": "standard", "total_max_attempts": 2},
-        connect_timeout=5,
-        read_timeout=30,
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=timeout,
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
         user_agent_extra="cce-passthrough",
     )
-    return session.client("s3", endpoint_url=target.endpoint.url if target.endpoint else None, config=config)
+    client = session.client(
+        "s3", endpoint_url=target.endpoint.url if target.endpoint else None, config=config
+    )
+    where = target.endpoint.url if target.endpoint else "the default S3 endpoint"
+
+    def refuse_foreign_answer(operation_model: Any, response_dict: Mapping[str, Any], **_: Any) -> None:
+        status = int(response_dict.get("status_code") or 0)
+        problem = foreign_answer(
+            operation_model.name, status, response_dict.get("headers") or {}, response_dict.get("body")
+        )
+        if problem:
+            raise NotS3EndpointError(
+                f"{where} is not an S3 endpoint: it answered {operation_model.name} with {problem} "
+                f"(HTTP {status}); check --endpoint (OBS: https://obs.<region>.myhuaweicloud.com)"
+            )
+
+    client.meta.events.register("before-parse.s3", refuse_foreign_answer)
+    return client
+
+
+class NotS3EndpointError(BackendError):
+    """The endpoint answered, but not as an S3 server does (a web page, a JSON API)."""
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -350,7 +475,8 @@ def inspect_bucket(client: Any, bucket: str) -> BucketPosture:
 
     encryption: str | None = None
     try:
-        rules = client.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+        answer = client.get_bucket_encryption(Bucket=bucket)
+        rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
         for rule in rules:
             algo = rule.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm")
             if algo:
@@ -413,22 +539,16 @@ def _create_bucket(client: Any, bucket: str, region: str | None) -> bool:
     return True
 
 
-def bootstrap(client: Any, target: BackendTarget, *, fix: bool) -> BootstrapResult:
-    """Create the bucket if absent and converge it: private, versioned, encrypted.
+def bucket_is_empty(client: Any, bucket: str) -> bool:
+    """No object, version or delete marker; False when the listing is not allowed or fails."""
+    try:
+        page = client.list_object_versions(Bucket=bucket, MaxKeys=1)
+    except botocore.exceptions.ClientError:
+        return False
+    return not (page.get("Versions") or page.get("DeleteMarkers"))
 
-    Idempotent: on a compliant bucket it performs reads only. A pre-existing public or
-    unversioned bucket raises ``BackendError(exit_code=1)`` before anything is changed,
-    unless ``fix``.
-    """
-    bucket = target.bucket
-    created = False
-    if not bucket_exists(client, bucket):
-        created = _create_bucket(client, bucket, target.region)
-    result = BootstrapResult(created=created)
-    if created:
-        result.actions.append(f"created bucket '{bucket}'")
 
-    posture = inspect_bucket(client, bucket)
+def _refuse_unless_safe(client: Any, bucket: str, posture: BucketPosture, *, fix: bool) -> None:
     if posture.policy_unparseable:
         # --fix cannot tell a public statement from a Deny it must keep: a person decides, nothing is lost.
         raise BackendError(
@@ -437,15 +557,51 @@ def bootstrap(client: Any, target: BackendTarget, *, fix: bool) -> BootstrapResu
             f"remove it by hand (aws s3api get-bucket-policy --bucket {bucket}), then re-run",
             exit_code=1,
         )
-    if not created and not fix:
-        reasons = posture.refusal_reasons()
-        if reasons:
-            raise BackendError(
-                f"refusing to use existing bucket '{bucket}': {'; '.join(reasons)}; "
-                "re-run with --fix to make it private and versioned",
-                exit_code=1,
-            )
+    reasons = posture.refusal_reasons()
+    if fix or not reasons:
+        return
+    # What a bootstrap running alongside, or one stopped half-way, leaves behind: nothing in it
+    # to protect and nothing set that bootstrap would not set. Set it up like a new bucket.
+    if posture.only_bootstrap_settings_missing and bucket_is_empty(client, bucket):
+        return
+    raise BackendError(
+        f"refusing to use existing bucket '{bucket}': {'; '.join(reasons)}; "
+        "re-run with --fix to make it private and versioned",
+        exit_code=1,
+    )
 
+
+def bootstrap(client: Any, target: BackendTarget, *, fix: bool) -> BootstrapResult:
+    """Create the bucket if absent and converge it: private, versioned, encrypted.
+
+    Idempotent, also when several run at once: on a compliant bucket it performs reads only. A
+    pre-existing public or unversioned bucket that holds objects (or had versioning suspended)
+    raises ``BackendError(exit_code=1)`` before anything is changed, unless ``fix``. Ctrl-C
+    once the first change is sent is held until the bucket is fully set up.
+    """
+    bucket = target.bucket
+    exists = bucket_exists(client, bucket)
+    posture = inspect_bucket(client, bucket) if exists else None
+    if posture is not None:
+        _refuse_unless_safe(client, bucket, posture, fix=fix)
+    with finish_before_interrupt(
+        finished="interrupted after the bucket setup was finished; run `backend bootstrap` again to see it",
+        cut_short="interrupted during the bucket setup; run `backend bootstrap` again to finish it "
+        "(an empty private bucket is picked up where it stopped)",
+    ):
+        created = False
+        if posture is None:
+            created = _create_bucket(client, bucket, target.region)
+            posture = inspect_bucket(client, bucket)
+            if not created:  # another run created it between our look and our create
+                _refuse_unless_safe(client, bucket, posture, fix=fix)
+        return _converge(client, bucket, posture, created=created)
+
+
+def _converge(client: Any, bucket: str, posture: BucketPosture, *, created: bool) -> BootstrapResult:
+    result = BootstrapResult(created=created)
+    if created:
+        result.actions.append(f"created bucket '{bucket}'")
     for step in planned_fixes(posture):
         if step == "acl":
             client.put_bucket_acl(Bucket=bucket, ACL="private")
@@ -612,6 +768,11 @@ def list_versions(client: Any, bucket: str, keys: list[str]) -> list[ObjectVersi
     return sorted(found, key=lambda v: (v.last_modified or epoch, v.is_latest), reverse=True)
 
 
+def versioning_status(client: Any, bucket: str) -> str:
+    """``Enabled``, ``Suspended`` or ``Disabled`` (never enabled)."""
+    return str(client.get_bucket_versioning(Bucket=bucket).get("Status") or "Disabled")
+
+
 def restore_version(client: Any, bucket: str, key: str, version_id: str) -> str:
     """Make ``version_id`` the current content of ``key`` by copying it on top.
 
@@ -637,8 +798,27 @@ def restore_version(client: Any, bucket: str, key: str, version_id: str) -> str:
     return str(response.get("VersionId") or "")
 
 
-def stack_ref_for_key(target: BackendTarget, key: str, layout_version: int) -> StackRef | None:
-    root = target.state_root
-    if not key.startswith(root):
-        return None
-    return classify_stack_key(key[len(root) :], layout_version)
+def stack_ref_for_key(target: BackendTarget, key: str, layout_version: int) -> StackRef:
+    """The stack whose state object ``key`` is, under ``target``'s state root; else BackendError.
+
+    Restore checks that stack's lock, so a key must name a stack state object under the same
+    root (``--prefix``) whose locks are looked at.
+    """
+    root = state_root_of_key(key)
+    if root is None:
+        raise BackendError(
+            f"{key!r} is not a stack's state object (.pulumi/stacks/...); pass a key as printed by "
+            "`backend versions`, or --stack"
+        )
+    if root != target.state_root:
+        where = f"--prefix {root.rstrip('/')}" if root else "no --prefix"
+        raise BackendError(
+            f"key {key!r} lies outside {target.where}: pass {where}, so that its stack's lock is checked"
+        )
+    ref = classify_stack_key(key[len(root) :], layout_version)
+    if ref is None:
+        raise BackendError(
+            f"{key!r} is not a stack's state object for this backend's layout; pass a key as printed by "
+            "`backend versions`, or --stack"
+        )
+    return ref

@@ -230,6 +230,14 @@ def stack_state_key(project: str | None, stack: str, suffix: str = ".json") -> s
     return f"{STACKS_DIR}{project}/{stack}{suffix}" if project else f"{STACKS_DIR}{stack}{suffix}"
 
 
+def state_root_of_key(key: str) -> str | None:
+    """``"envs/dev/"`` for ``envs/dev/.pulumi/stacks/...``; None if the key is not under any ``.pulumi/stacks/``."""
+    index = key.find(STACKS_DIR)
+    while index > 0 and key[index - 1] != "/":
+        index = key.find(STACKS_DIR, index + 1)
+    return None if index < 0 else key[:index]
+
+
 def lock_dir_candidates(ref: StackRef) -> list[str]:
     """Directories that may hold locks for ``ref`` (relative to the state root)."""
     if ref.project is None:
