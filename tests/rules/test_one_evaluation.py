@@ -41,13 +41,13 @@ def test_share_with_in_stack_config_names_a_service_of_the_stack() -> None:
 
 
 def test_a_service_whose_elb_id_is_known_only_after_apply_is_checked_on_its_own() -> None:
-    class Unknown(Exception):
+    class UnknownValueError(Exception):
         pass
 
     class PendingAnnotations(dict[str, str]):
         def __getitem__(self, key: str) -> str:
             if key == "kubernetes.io/elb.id":
-                raise Unknown(key)
+                raise UnknownValueError(key)
             return super().__getitem__(key)
 
     manifest = {
@@ -64,6 +64,6 @@ def test_a_service_whose_elb_id_is_known_only_after_apply_is_checked_on_its_own(
         "spec": {"type": "LoadBalancer", "ports": [{"port": 80, "protocol": "TCP"}]},
     }
     cluster = parse_stack(CLUSTER, []).cluster
-    alone = evaluate(stack_from_manifests([manifest], cluster, (Unknown,)))
+    alone = evaluate(stack_from_manifests([manifest], cluster, (UnknownValueError,)))
     assert alone.findings == []
-    assert stack_from_manifests([manifest], cluster, (Unknown,), pending_ids=False).services == []
+    assert stack_from_manifests([manifest], cluster, (UnknownValueError,), pending_ids=False).services == []
