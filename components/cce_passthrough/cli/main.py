@@ -164,6 +164,11 @@ def _run_preview(args: argparse.Namespace) -> int:
     try:
         result = preview(args.project, stack=args.stack, config_file=args.config)
     except StackFileError as exc:
+        if args.json:
+            # stdout stays one JSON object, with the finding that stopped the command
+            print(
+                json.dumps({"ok": False, "diagnostics": [exc.diagnostic.to_dict()]}, indent=2, sort_keys=True)
+            )
         print(f"cce-passthrough: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:

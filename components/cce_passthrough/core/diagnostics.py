@@ -16,6 +16,23 @@ class Severity(str, Enum):
         return self.value
 
 
+MAX_FIELD = 300
+MAX_TEXT = 2000
+
+
+def cut(text: str, most: int) -> str:
+    """`text`, or its start and end around a note of how much was left out."""
+    if len(text) <= most:
+        return text
+    keep = (most - 40) // 2
+    return f"{text[:keep]}… ({len(text) - 2 * keep:,} characters cut) …{text[-keep:]}"
+
+
+def shown(value: object, most: int = 80) -> str:
+    """A value quoted into a message: its repr (control characters escaped), cut to `most` characters."""
+    return cut(repr(value), most)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding. `field` is the config path (`services[1].elb.autocreate.bandwidth_size`)."""
@@ -26,6 +43,11 @@ class Diagnostic:
     field: str
     message: str
     fix: str
+
+    def __post_init__(self) -> None:
+        # A finding quotes what it is about; however long that was, the finding stays readable.
+        for name, most in (("field", MAX_FIELD), ("message", MAX_TEXT), ("fix", MAX_TEXT)):
+            object.__setattr__(self, name, cut(getattr(self, name), most))
 
     def to_dict(self) -> dict[str, str | None]:
         data = asdict(self)

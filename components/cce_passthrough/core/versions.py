@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+# Nine digits at most per part: every real version fits, and no part costs a long integer conversion.
 _VERSION = re.compile(
-    r"^v?(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+)(?:-r(?P<release>\d+))?)?$", re.ASCII
+    r"^v?(?P<major>\d{1,9})\.(?P<minor>\d{1,9})(?:\.(?P<patch>\d{1,9})(?:-r(?P<release>\d{1,9}))?)?$",
+    re.ASCII,
 )
+_LONGEST = 48
 
 
 class VersionError(ValueError):
@@ -26,10 +29,11 @@ class CceVersion:
 
     @classmethod
     def parse(cls, text: str) -> CceVersion:
-        match = _VERSION.match(text.strip())
+        match = _VERSION.match(text.strip()) if len(text) <= _LONGEST else None
         if not match:
+            shown = repr(text) if len(text) <= _LONGEST else f"a text of {len(text):,} characters"
             raise VersionError(
-                f"{text!r} is not a CCE version (expected vX.Y or vX.Y.Z-rN, e.g. v1.28 or v1.28.3-r0)"
+                f"{shown} is not a CCE version (expected vX.Y or vX.Y.Z-rN, e.g. v1.28 or v1.28.3-r0)"
             )
         patch, release = match["patch"], match["release"]
         return cls(

@@ -54,6 +54,8 @@ def preview(
     project = load_project(project_dir)
     stack_file = config_file if config_file is not None else existing_stack_file(project, stack or "dev")
     config = load_stack_config(project, stack_file, stack if config_file is None else None)
+    if config.findings:
+        return PlanResult(project.name, config.stack, preview, diagnostics=list(config.findings))
     values, secret_keys = dict(config.values), list(config.secret_keys)
     for key, value in (secrets or {}).items():
         values[key] = value

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..core.diagnostics import Diagnostic
+from ..rules.catalogue import rule
+from ..rules.stackfile import LIMITS, Limits, StackFileError, load, malformed, unreadable
 
-# libyaml when PyYAML was built with it: ten times faster on a stack of a hundred services.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = [
+    "SECRET_PLACEHOLDER",
+    "Project",
+    "StackConfig",
+    "StackFileError",
+    "load_project",
+    "load_stack_config",
+]
 
 # What a `secure:` value becomes offline: the cipher text cannot (and must not) be read here.
 SECRET_PLACEHOLDER = "[secret]"
-
-
-class StackFileError(Exception):
-    """A project or stack file that cannot be read: the command cannot run (exit 2)."""
 
 
 @dataclass
@@ -46,6 +52,9 @@ class StackConfig:
     stack: str
     values: dict[str, str]
     secret_keys: list[str]
+    findings: list[Diagnostic] = field(default_factory=list)
+    """What the file says that YAML and the Pulumi CLI would read differently (PT908-PT911): with any,
+    `values` is empty and the program is not run."""
 
     def object(self, key: str) -> Any:
         """The value as the program's `get_object` reads it; None when unset or not JSON (the program
@@ -57,34 +66,79 @@ class StackConfig:
             return None
 
 
-def _read_yaml(path: Path) -> Any:
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_text(path: Path, limits: Limits = LIMITS) -> str:
+    """The text of a regular file of at most `limits.file_bytes`; StackFileError (PT905, PT907) else.
+
+    Opened without blocking, so that a FIFO is refused instead of waiting for a writer, and checked on
+    the open descriptor, so that what is read is what was checked."""
+    name = str(path)
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise unreadable(name, "does not exist") from None
     except OSError as exc:
-        raise StackFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise StackFileError(f"{path} is not UTF-8 text") from None
+        raise unreadable(name, f"cannot be opened ({exc.strerror or exc})") from None
     try:
-        return yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise StackFileError(f"{path}{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+            raise unreadable(name, f"is {kind}, not a regular file")
+        data = bytearray()
+        while len(data) <= limits.file_bytes:
+            chunk = os.read(fd, min(1 << 20, limits.file_bytes + 1 - len(data)))
+            if not chunk:
+                break
+            data += chunk
+    except OSError as exc:
+        raise unreadable(name, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limits.file_bytes:
+        raise StackFileError(
+            rule("PT907").finding(
+                None,
+                name,
+                f"{name} is larger than {limits.file_bytes:,} bytes; refused unread.",
+                "Pass the stack file itself; a stack file is a few kilobytes.",
+            )
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise unreadable(name, "is not UTF-8 text", "Save the file as UTF-8.") from None
+
+
+def _read_yaml(path: Path, project: str = "") -> tuple[Any, list[Diagnostic]]:
+    return load(read_text(path), str(path), project)
 
 
 def load_project(directory: Path) -> Project:
     path = directory / "Pulumi.yaml"
-    data = _read_yaml(path)
+    data, findings = _read_yaml(path)
+    if findings:
+        raise StackFileError(findings[0])
     if not isinstance(data, Mapping) or not isinstance(data.get("name"), str):
-        raise StackFileError(f"{path} has no project name")
+        raise malformed(str(path), "has no project name", "Name the project: `name: <project>`.")
     main = directory / str(data.get("main") or "")
     main = main / "__main__.py" if main.is_dir() else main
     if not main.is_file():
-        raise StackFileError(f"{path}: the program {main} does not exist")
+        raise unreadable(str(path), f"the program {main} does not exist")
     config_dir = directory / str(data.get("stackConfigDir") or ".")
     declared = data.get("config") or {}
     if not isinstance(declared, Mapping):
-        raise StackFileError(f"{path}: config must be a mapping")
+        raise malformed(str(path), "config: must be a mapping")
     return Project(data["name"], directory, config_dir, main, dict(declared))
 
 
@@ -109,12 +163,16 @@ def load_stack_config(project: Project, stack_file: Path, stack: str | None = No
                     values[_qualify(key, project.name)] = _encode(declaration[attribute])
         else:
             values[_qualify(key, project.name)] = _encode(declaration)
-    data = _read_yaml(stack_file) or {}
+    data, findings = _read_yaml(stack_file, project.name)
+    if findings:
+        # Read differently by YAML and by the Pulumi CLI: nothing of it is handed to the program.
+        return StackConfig(project.name, stack or _stack_name(stack_file), values, secret_keys, findings)
+    data = data or {}
     if not isinstance(data, Mapping):
-        raise StackFileError(f"{stack_file} must be a mapping with a config: section")
+        raise malformed(str(stack_file), "must be a mapping with a config: section")
     config = data.get("config") or {}
     if not isinstance(config, Mapping):
-        raise StackFileError(f"{stack_file}: config: must be a mapping")
+        raise malformed(str(stack_file), "config: must be a mapping")
     for key, value in config.items():
         qualified = _qualify(str(key), project.name)
         if isinstance(value, Mapping) and set(value) == {"secure"}:
@@ -135,10 +193,11 @@ def existing_stack_file(project: Project, stack: str) -> Path:
     have = (
         f"stacks of project {project.name}: {', '.join(known)}" if known else "this project has no stack file"
     )
-    raise StackFileError(
-        f"no stack {stack!r}: {path} does not exist ({have}); "
-        f"write {path.name} there (a copy of another stack's file is a start), or preview any stack file "
-        "with --config FILE"
+    raise unreadable(
+        str(path),
+        f"no stack {stack!r}: the file does not exist ({have})",
+        f"Write {path.name} there (a copy of another stack's file is a start), or preview any stack file "
+        "with --config FILE.",
     )
 
 

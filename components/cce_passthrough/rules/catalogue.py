@@ -395,6 +395,71 @@ _RULES = [
         "Fix the cluster name, region and credentials, or correct the declared cluster facts to match.",
         "[TF-CCE-DS] [PULUMI-HW]",
     ),
+    Rule(
+        "PT905",
+        E,
+        "project or stack file cannot be read",
+        "Only a regular file of at most 4 MiB of UTF-8 text is read: a FIFO, a device such as /dev/zero or a "
+        "directory would block the preview or never end, and a missing or unreadable file has nothing to "
+        "preview. The command cannot run (exit 2).",
+        "Pass the path of the stack file itself (stacks/Pulumi.<stack>.yaml), readable and UTF-8 encoded.",
+        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/ and docs/reliability.md",
+    ),
+    Rule(
+        "PT906",
+        E,
+        "project or stack file is not YAML shaped like one",
+        "A stack file is one YAML mapping with a config: mapping; a project file names the project and its "
+        "program. Anything else cannot be read as Pulumi would read it. The command cannot run (exit 2).",
+        "Correct the YAML at the line the message names.",
+        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/",
+    ),
+    Rule(
+        "PT907",
+        E,
+        "stack file passes the reader's limits (aliases, nesting, size)",
+        'YAML aliases can make a few hundred bytes expand to gigabytes ("billion laughs"), or refer to '
+        "themselves; the file is refused before anything is expanded when its size, its nesting or its "
+        "expansion passes the documented limits. The command cannot run (exit 2).",
+        "Write the values out, without aliases that expand to such a size or refer to themselves.",
+        "https://yaml.org/spec/1.2.2/#3222-anchors-and-aliases and docs/reliability.md",
+    ),
+    Rule(
+        "PT908",
+        E,
+        "duplicate key in a stack file",
+        "YAML requires the keys of a mapping to be unique; a reader that accepts a duplicate keeps one value "
+        "silently, and the Pulumi CLI refuses the file.",
+        "Keep one of the two keys and delete the other.",
+        "https://yaml.org/spec/1.2.2/#mapping",
+    ),
+    Rule(
+        "PT909",
+        E,
+        "YAML tag Pulumi config cannot hold (!!binary, !!set, custom tags)",
+        "Pulumi config values are strings, numbers, booleans, null, lists and mappings; a tag such as "
+        "!!binary, !!set, !!omap or a custom !Tag would silently become something else on its way to the "
+        "program.",
+        "Remove the tag and write the value as plain text, a number, a list or a mapping.",
+        "https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration and https://yaml.org/type/",
+    ),
+    Rule(
+        "PT910",
+        E,
+        "mapping key that is not a string",
+        "YAML reads 1, true, null or a date as a key of that type, which Pulumi config (JSON) turns into text "
+        "or cannot hold at all; the key the program sees is not the one written.",
+        "Quote the key, or correct it.",
+        "https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration",
+    ),
+    Rule(
+        "PT911",
+        E,
+        "number too long for any setting",
+        "No setting takes a number of more than 64 characters; reading one costs time and memory for nothing.",
+        "Use a number in the range the setting documents.",
+        "https://yaml.org/type/int.html and docs/reliability.md",
+    ),
     # Live access (the `live` package: verify, doctor, adopt). One code per kind of failure, whatever
     # the API; the message names the API and the call.
     Rule(

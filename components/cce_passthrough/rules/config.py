@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, shown
 from ..core.model import ClusterConfig, ServiceConfig
 from .catalogue import rule
 
@@ -88,24 +88,24 @@ def _diagnostic(
             return rule("PT203").finding(
                 resource,
                 path,
-                f"autocreate has no field {loc[-1]!r}.{hint}",
-                f"Remove {loc[-1]!r}; autocreate fields are: {', '.join(allowed)}.",
+                f"autocreate has no field {shown(loc[-1])}.{hint}",
+                f"Remove {shown(loc[-1])}; autocreate fields are: {', '.join(allowed)}.",
             )
-        return rule("PT203").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+        return rule("PT203").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
     if names and names[-1] == "class" and "elb" in names:
-        return rule("PT202").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+        return rule("PT202").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(root, loc[:-1])
         hint = _did_you_mean(str(loc[-1]), allowed)
         return rule("PT901").finding(
             resource,
             path,
-            f"unknown key {loc[-1]!r}.{hint}",
-            f"Remove or rename {loc[-1]!r}; allowed here: {', '.join(allowed)}." if allowed else None,
+            f"unknown key {shown(loc[-1])}.{hint}",
+            f"Remove or rename {shown(loc[-1])}; allowed here: {', '.join(allowed)}." if allowed else None,
         )
     if kind == "missing":
         return rule("PT903").finding(resource, path, f"required key {loc[-1]!r} is missing.")
-    return rule("PT902").finding(resource, path, f"{err['msg']} (got {err.get('input')!r}).")
+    return rule("PT902").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
 
 
 def _validate(
