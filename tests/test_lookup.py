@@ -72,8 +72,8 @@ def test_turbo_is_detected_from_the_eni_network_type(tmp_path: Path) -> None:
     )
     result, _ = run_stack(config_file=stack)
     codes = sorted(d.code for d in result.diagnostics)
-    # Local needs hostNetwork on Turbo; pass-through (onlyLocal) with a shared ELB is not supported on Turbo
-    assert codes == ["PT104", "PT105"]
+    # Local needs hostNetwork on Turbo; a shared ELB with pass-through (onlyLocal) is fine there
+    assert codes == ["PT105"]
 
 
 def test_kube_proxy_mode_must_be_declared_even_with_lookup(tmp_path: Path) -> None:

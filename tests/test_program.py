@@ -86,13 +86,17 @@ def test_dev_is_the_seed_example(preview: bool) -> None:
 
 @MODES
 @pytest.mark.parametrize("stack", STACKS)
-def test_immutable_annotations_replace_the_service(stack: str, preview: bool) -> None:
+def test_fields_cce_takes_only_at_creation_replace_the_service(stack: str, preview: bool) -> None:
     result, _ = run_stack(stack, preview=preview)
     for service in result.by_type(SERVICE):
         assert set(service.replace_on_changes) == {
             'metadata.annotations["kubernetes.io/elb.class"]',
             'metadata.annotations["kubernetes.io/elb.id"]',
             'metadata.annotations["kubernetes.io/elb.autocreate"]',
+            # protocol-port "can only be set when the Service is created" (Huawei Cloud CN annotation table)
+            'metadata.annotations["kubernetes.io/elb.protocol-port"]',
+            # "Do not modify the Service affinity setting after the Service is created" (OTC CCE user guide)
+            "spec.externalTrafficPolicy",
         }
         assert service.delete_before_replace
     for deployment in result.by_type(DEPLOYMENT):

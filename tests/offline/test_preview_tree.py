@@ -35,7 +35,8 @@ def test_protect_and_replace_markers() -> None:
     assert elb.endswith("[protected]")
     service = next(line for line in text.splitlines() if " shop-service " in line)
     assert (
-        "[replaces on change of elb.class, elb.id, elb.autocreate; deleted before its replacement]" in service
+        "[replaces on change of elb.class, elb.id, elb.autocreate, elb.protocol-port, externalTrafficPolicy; "
+        "deleted before its replacement]" in service
     )
 
 

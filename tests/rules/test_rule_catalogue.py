@@ -15,13 +15,15 @@ from cce_passthrough.cli import rulesdoc
 from cce_passthrough.cli.main import main
 from cce_passthrough.core.diagnostics import Severity
 from cce_passthrough.rules.catalogue import CATALOGUE
+from cce_passthrough.rules.checks.annotations import ANNOTATION_SPECS
+from cce_passthrough.rules.sources import Source
 from helpers import ROOT
 
 PACKAGE = ROOT / "components" / "cce_passthrough"
 
 # interface.md §3, verbatim codes and severities: the public contract.
 INTERFACE = {
-    **{c: "error" for c in ("PT101", "PT103", "PT104", "PT105")},
+    **{c: "error" for c in ("PT101", "PT103", "PT105")},
     **{c: "warning" for c in ("PT102", "PT106", "PT107", "PT304")},
     **{f"PT2{n:02d}": "error" for n in range(1, 11)},
     **{c: "error" for c in ("PT302", "PT303", "PT401", "PT402", "PT901", "PT902", "PT903", "PT904")},
@@ -35,8 +37,13 @@ TRIGGERED_ELSEWHERE |= {c for c in CATALOGUE if c.startswith("PT5")}
 TRIGGERED_ELSEWHERE |= {f"PT9{n:02d}" for n in range(5, 12)}
 
 
+# interface.md §3: retired codes stay in the catalogue, are never raised and never reused.
+RETIRED = {"PT104"}
+
+
 def test_every_interface_code_is_in_the_catalogue_with_its_severity() -> None:
     assert {code: CATALOGUE[code].severity.value for code in INTERFACE} == INTERFACE
+    assert {code for code, rule in CATALOGUE.items() if rule.retired} == RETIRED
 
 
 @pytest.mark.parametrize("code", list(CATALOGUE))
@@ -46,6 +53,7 @@ def test_every_rule_is_complete(code: str) -> None:
     assert isinstance(rule.severity, Severity)
     for text in (rule.summary, rule.rationale, rule.fix, rule.source):
         assert text.strip()
+    assert rule.sources
     assert rule.fix.endswith("."), "the fix is a sentence"
 
 
@@ -61,11 +69,13 @@ def test_every_code_the_code_raises_is_catalogued_and_every_rule_is_raised() -> 
     used = _codes_used_in_the_package()
     assert used - set(CATALOGUE) == set()
     assert {c for c, r in CATALOGUE.items() if not r.retired} - used == set()
+    assert used & RETIRED == set(), "a retired code is raised again"
 
 
 def test_every_rule_has_a_trigger_and_a_neighbour_in_the_tables() -> None:
     tabled = {p.values[0] for p in test_service_rule_table.CASES + test_annotation_rule_table.CASES}
-    assert set(CATALOGUE) - tabled - TRIGGERED_ELSEWHERE == set()
+    assert set(CATALOGUE) - tabled - TRIGGERED_ELSEWHERE - RETIRED == set()
+    assert tabled & RETIRED == set()
 
 
 def test_docs_rules_md_is_fresh() -> None:
@@ -101,7 +111,7 @@ def test_regenerating_writes_both_files(tmp_path: Path) -> None:
 def test_rules_lists_code_severity_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(CATALOGUE)
+    assert len(lines) == len(CATALOGUE) - len(RETIRED)
     assert lines[0].split()[:2] == ["PT101", "error"]
     assert any(line.startswith("PT109  info") for line in lines)
 
@@ -109,17 +119,59 @@ def test_rules_lists_code_severity_and_summary(capsys: pytest.CaptureFixture[str
 def test_rules_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert {r["code"] for r in payload} == set(CATALOGUE)
-    assert set(payload[0]) == {"code", "severity", "summary", "rationale", "fix", "source"}
+    assert {r["code"] for r in payload} == set(CATALOGUE) - RETIRED
+    assert set(payload[0]) == {"code", "severity", "summary", "rationale", "fix", "source", "sources"}
+    assert all(
+        s["url"] is None or s["url"].startswith(("https://", "README.md")) for s in payload[0]["sources"]
+    )
     assert main(["rules", "--markdown"]) == 0
     assert capsys.readouterr().out == rulesdoc.rules_markdown()
 
 
-def test_explain_prints_rationale_fix_and_source(capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_prints_rationale_fix_and_every_source_with_its_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["explain", "PT404"]) == 0
     out = capsys.readouterr().out
     rule = CATALOGUE["PT404"]
-    assert rule.rationale in out and f"Fix: {rule.fix}" in out and f"Source: {rule.source}" in out
+    assert rule.rationale in out and f"Fix: {rule.fix}" in out
+    for source in rule.sources:
+        assert f"  - {source.title} <{source.url}>" in out
+    assert "https://docs.otc.t-systems.com/cloud-container-engine/umn/" in out
+
+
+def _all_sources() -> list[Source]:
+    found = [s for rule in CATALOGUE.values() for s in rule.sources]
+    return found + [s for spec in ANNOTATION_SPECS for s in spec.source]
+
+
+@pytest.mark.parametrize("source", sorted(set(_all_sources()), key=str), ids=str)
+def test_every_source_is_a_public_url_the_seed_page_or_a_file_of_this_repository(source: Source) -> None:
+    assert (
+        "[" not in source.title
+        and "interface.md" not in source.title
+        and "cce-elb-annotations" not in str(source)
+    )
+    if source.url is None:
+        assert source.title.startswith("为负载均衡类型的Service配置pass-through能力"), (
+            "only the seed page has no URL"
+        )
+    elif not source.url.startswith("https://"):
+        assert (ROOT / source.url.split("#")[0]).is_file(), f"{source.url} is not a file of this repository"
+
+
+def test_the_reference_links_every_source() -> None:
+    text = rulesdoc.rules_markdown()
+    for source in _all_sources():
+        assert (source.url or source.title) in text
+
+
+def test_explain_says_a_retired_code_no_longer_fires(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "PT104"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PT104 (retired, never raised)")
+    assert main(["rules"]) == 0
+    assert "PT104" not in capsys.readouterr().out
 
 
 def test_explain_of_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

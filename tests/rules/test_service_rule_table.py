@@ -32,6 +32,15 @@ def case(
 
 V = "version"
 NO_PT = {"passThrough": False}
+HTTP_80 = {"kubernetes.io/elb.protocol-port": "http:80"}
+STICKY = {"kubernetes.io/elb.session-affinity-mode": "SOURCE_IP"}
+PUBLIC_FIELDS = {
+    "bandwidth_name": "bw",
+    "bandwidth_chargemode": "traffic",
+    "bandwidth_size": 5,
+    "bandwidth_sharetype": "PER",
+    "eip_type": "5_bgp",
+}
 MANAGED_DEDICATED = {
     "class": "dedicated",
     "managed": {
@@ -57,14 +66,6 @@ CASES = [
         {V: "v1.17"},
     ),
     case(
-        "turbo-shared-pass-through",
-        "PT104",
-        "services[0].elb.class",
-        svc(),
-        svc(**NO_PT),
-        {"flavor": "turbo"},
-    ),
-    case(
         "turbo-local-without-host-network",
         "PT105",
         "services[0].externalTrafficPolicy",
@@ -78,6 +79,13 @@ CASES = [
         "services[0].elb.class",
         svc(elb=dedicated()),
         svc(elb=dedicated(), **NO_PT),
+    ),
+    case(
+        "local-traffic-policy-sets-only-local-despite-pass-through-false",
+        "PT110",
+        "services[0].passThrough",
+        svc(externalTrafficPolicy="Local", **NO_PT),
+        svc(externalTrafficPolicy="Local"),
     ),
     case(
         "patch-gate-unproven-from-minor",
@@ -211,6 +219,39 @@ CASES = [
         ),
     ),
     case(
+        "dedicated-blank-available-zone-as-in-the-docs-example",
+        "PT207",
+        "services[0].elb.autocreate.available_zone",
+        svc(elb=dedicated(available_zone=[""]), **NO_PT),
+        svc(elb=dedicated(available_zone=["eu-de-01"]), **NO_PT),
+    ),
+    case(
+        "dedicated-http-only-needs-l4-flavor-too-before-v1.25.4-r10",
+        "PT207",
+        "services[0].elb.autocreate.l4_flavor_name",
+        svc(
+            elb=dedicated(l4_flavor_name="", l7_flavor_name="L7_flavor.elb.s1.small"),
+            annotations=HTTP_80,
+            **NO_PT,
+        ),
+        svc(
+            elb=dedicated(l4_flavor_name="", l7_flavor_name="L7_flavor.elb.s1.small"),
+            annotations=HTTP_80,
+            **NO_PT,
+        ),
+        {V: "v1.25.3-r10"},
+        {V: "v1.25.4-r10"},
+    ),
+    case(
+        "elastic-flavor-before-v1.23.8-r10",
+        "PT108",
+        "services[0].elb.autocreate.l4_flavor_name",
+        svc(elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max"), **NO_PT),
+        svc(elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max"), **NO_PT),
+        {V: "v1.23.7-r0"},
+        {V: "v1.23.8-r10"},
+    ),
+    case(
         "dedicated-field-on-shared",
         "PT208",
         "services[0].elb.autocreate.available_zone",
@@ -266,6 +307,26 @@ CASES = [
         ),
     ),
     case(
+        "bandwidth-fields-without-type-public",
+        "PT213",
+        "services[0].elb.autocreate.type",
+        svc(elb={"class": "shared", "autocreate": {"bandwidth_size": 5, "eip_type": "5_bgp"}}),
+        svc(elb={"class": "shared", "autocreate": {"type": "public", **PUBLIC_FIELDS}}),
+    ),
+    case(
+        "elastic-l4-with-fixed-l7-flavor",
+        "PT214",
+        "services[0].elb.autocreate.l7_flavor_name",
+        svc(
+            elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max", l7_flavor_name="L7_flavor.elb.s1.small"),
+            **NO_PT,
+        ),
+        svc(
+            elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max", l7_flavor_name="L7_flavor.elb.pro.max"),
+            **NO_PT,
+        ),
+    ),
+    case(
         "pass-through-annotation-by-hand",
         "PT304",
         'services[0].annotations["kubernetes.io/elb.pass-through"]',
@@ -294,11 +355,41 @@ CASES = [
         svc(ports=[{"name": "a", "port": 53}, {"name": "b", "port": 53, "protocol": "UDP"}]),
     ),
     case(
-        "port-name-not-dns-1035",
+        "port-name-not-dns-1123",
         "PT401",
         "services[0].ports[0].name",
         svc(ports=[{"name": "Http", "port": 80}]),
-        svc(ports=[{"name": "http", "port": 80}]),
+        svc(ports=[{"name": "80-tcp", "port": 80}]),
+    ),
+    case(
+        "port-name-of-16-characters-reused-as-container-port-name",
+        "PT401",
+        "services[0].ports[0].name",
+        svc(ports=[{"name": "http-metrics-port", "port": 80, "targetPort": 8080}]),
+        svc(ports=[{"name": "http-metrics-port", "port": 80, "targetPort": "metrics"}]),
+    ),
+    case(
+        "sticky-sessions-on-standard-with-cluster-policy",
+        "PT409",
+        'services[0].annotations["kubernetes.io/elb.session-affinity-mode"]',
+        svc(annotations=STICKY),
+        svc(annotations=STICKY, externalTrafficPolicy="Local"),
+    ),
+    case(
+        "sctp-port-on-a-load-balancer",
+        "PT410",
+        "services[0].ports[0].protocol",
+        svc(ports=[{"name": "sig", "port": 3868, "protocol": "SCTP"}]),
+        svc(ports=[{"name": "sig", "port": 3868, "protocol": "TCP"}]),
+    ),
+    case(
+        "tcp-and-udp-in-one-service-before-v1.24",
+        "PT411",
+        "services[0].ports",
+        svc(ports=[{"name": "dns-tcp", "port": 53}, {"name": "dns-udp", "port": 53, "protocol": "UDP"}]),
+        svc(ports=[{"name": "dns-tcp", "port": 53}, {"name": "dns-udp", "port": 53, "protocol": "UDP"}]),
+        {V: "v1.23.17-r0"},
+        {V: "v1.25.1-r0"},
     ),
     case(
         "owned-annotation-by-hand",

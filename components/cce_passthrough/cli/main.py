@@ -218,7 +218,14 @@ def _run_rules(as_json: bool = False, markdown: bool = False) -> int:
         print(rules_markdown(), end="")
     elif as_json:
         fields = ("code", "summary", "rationale", "fix", "source")
-        payload = [{"severity": r.severity.value, **{f: getattr(r, f) for f in fields}} for r in active]
+        payload = [
+            {
+                "severity": r.severity.value,
+                **{f: getattr(r, f) for f in fields},
+                "sources": [{"title": s.title, "url": s.url} for s in r.sources],
+            }
+            for r in active
+        ]
         print(json.dumps(payload, indent=2))
     else:
         for rule in active:
@@ -233,10 +240,13 @@ def _run_explain(code: str) -> int:
             f"cce-passthrough: error: no rule {code!r}; `cce-passthrough rules` lists them", file=sys.stderr
         )
         return EXIT_UNUSABLE
-    print(f"{rule.code} ({rule.severity.value}): {rule.summary}\n")
+    state = "retired, never raised" if rule.retired else rule.severity.value
+    print(f"{rule.code} ({state}): {rule.summary}\n")
     print(f"Why: {rule.rationale}\n")
     print(f"Fix: {rule.fix}\n")
-    print(f"Source: {rule.source}")
+    print("Sources:")
+    for source in rule.sources:
+        print(f"  - {source}")
     return EXIT_OK
 
 

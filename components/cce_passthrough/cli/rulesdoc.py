@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.annotations import REPLACE_ON_CHANGE, short_field_name
 from ..rules.catalogue import CATALOGUE, Rule
 from ..rules.checks.annotations import ANNOTATION_SPECS, CLASS_NAMES, AnnotationSpec
 
@@ -62,8 +63,15 @@ def annotations_table() -> str:
         elb = CLASS_NAMES[spec.elb_class] if spec.elb_class else "both"
         lines.append(
             f"| `{spec.key}` | {_cell(spec.values)} | {_gate(spec)} | {elb} | "
-            f"{'yes' if spec.autocreate_only else ''} | {spec.source} |"
+            f"{'yes' if spec.autocreate_only else ''} | {', '.join(s.markdown(short=True) for s in spec.source)} |"
         )
+    return "\n".join(lines)
+
+
+def replacements_table() -> str:
+    lines = ["| field | why |", "|---|---|"]
+    for path, why in REPLACE_ON_CHANGE.items():
+        lines.append(f"| `{short_field_name(path)}` | {_cell(why)} |")
     return "\n".join(lines)
 
 
@@ -78,9 +86,15 @@ def _section(r: Rule) -> str:
             "",
             f"*Fix.* {r.fix}",
             "",
-            f"*Source.* {r.source}",
+            "*Sources.*",
+            "",
+            *(f"- {_cell(s.markdown())}" for s in r.sources),
         ]
     )
+
+
+def _retired_section(r: Rule) -> str:
+    return "\n".join([f"### {r.code}", "", f"**{_cell(r.summary)}**", "", r.rationale])
 
 
 def rules_markdown() -> str:
@@ -90,8 +104,8 @@ def rules_markdown() -> str:
         "",
         f"Generated from the rule catalogue by `{REGENERATE}`; do not edit by hand (a test fails when this "
         "file is stale). `cce-passthrough rules` lists the same rules, `cce-passthrough explain CODE` "
-        "prints one. Codes are stable and never reused. Sources are the keys of §9 of the CCE annotation "
-        "reference (`cce-elb-annotations.md`).",
+        "prints one. Codes are stable and never reused (retired codes are listed at the end). Every source is a "
+        "public page, linked; rules about this project's own configuration cite this repository's README.",
         "",
         "Every finding carries its code, severity (`error` fails the preview, `warning` and `info` are "
         "reported on the resource), the service, the config path of the field, a message and a fix.",
@@ -118,7 +132,21 @@ def rules_markdown() -> str:
         "",
         annotations_table(),
         "",
+        "## Changes that replace the Service",
+        "",
+        "A change of one of these fields is planned as a replacement of the Service (`replaceOnChanges`, the "
+        "old Service deleted before its replacement), because CCE takes them only when the Service is "
+        "created. `cce-passthrough preview` marks the Service `[replaces on change of ...]`. **Replacing a "
+        "Service whose ELB CCE autocreated deletes that ELB and releases its EIP: the address changes.**",
+        "",
+        replacements_table(),
+        "",
     ]
+    retired = [r for r in CATALOGUE.values() if r.retired]
+    if retired:
+        parts += ["## Retired codes", "", "These codes are never raised and never reused.", ""]
+        for r in retired:
+            parts += [_retired_section(r), ""]
     return "\n".join(parts)
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.annotations import IMMUTABLE
+from ..core.annotations import short_field_name
 from ..core.diagnostics import Diagnostic, Severity
 from ..offline.engine import PlannedResource, PlanResult, walk
 
@@ -34,10 +34,7 @@ def _markers(resource: PlannedResource) -> str:
     if resource.protect:
         notes.append("protected")
     if resource.replace_on_changes:
-        keys = [k for k in IMMUTABLE if any(k in path for path in resource.replace_on_changes)]
-        shown = ", ".join(k.removeprefix("kubernetes.io/") for k in keys) or ", ".join(
-            resource.replace_on_changes
-        )
+        shown = ", ".join(short_field_name(path) for path in resource.replace_on_changes)
         notes.append(f"replaces on change of {shown}")
         if resource.delete_before_replace:
             notes.append("deleted before its replacement")

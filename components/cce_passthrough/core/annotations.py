@@ -11,12 +11,25 @@ CLASS = "kubernetes.io/elb.class"
 ID = "kubernetes.io/elb.id"
 AUTOCREATE = "kubernetes.io/elb.autocreate"
 PASS_THROUGH = "kubernetes.io/elb.pass-through"
+PROTOCOL_PORT = "kubernetes.io/elb.protocol-port"
 HOST_NETWORK = "kubernetes.io/hws-hostNetwork"
 
 # CCE refuses to change these after creation: a change must replace the Service, not patch it.
 IMMUTABLE = (CLASS, ID, AUTOCREATE)
 # Keys the component owns; setting them through `annotations` would fight the typed model.
 OWNED = (*IMMUTABLE, PASS_THROUGH)
+
+# Why each field is planned as a replacement of the Service rather than a patch CCE would refuse or
+# half-apply. Replacing a Service whose ELB CCE autocreated deletes that ELB (and its EIP) with it.
+REPLACE_ON_CHANGE: dict[str, str] = {
+    f'metadata.annotations["{CLASS}"]': "CCE refuses to change kubernetes.io/elb.class after creation",
+    f'metadata.annotations["{ID}"]': "CCE refuses to change kubernetes.io/elb.id after creation",
+    f'metadata.annotations["{AUTOCREATE}"]': "CCE refuses to change kubernetes.io/elb.autocreate after creation",
+    f'metadata.annotations["{PROTOCOL_PORT}"]': "CCE takes kubernetes.io/elb.protocol-port only when the "
+    "Service is created, never on an update",
+    "spec.externalTrafficPolicy": "a changed service affinity keeps the old connection-tracking entries; CCE's "
+    "docs say to create the Service again instead",
+}
 
 ONLY_LOCAL = "onlyLocal"
 
@@ -62,5 +75,13 @@ def static_annotations(service: ServiceConfig) -> dict[str, str]:
 
 
 def replace_on_changes_paths() -> list[str]:
-    """Pulumi property paths of the immutable annotations, for `replace_on_changes`."""
-    return [f'metadata.annotations["{key}"]' for key in IMMUTABLE]
+    """Pulumi property paths of the fields CCE takes only at creation, for `replace_on_changes`."""
+    return list(REPLACE_ON_CHANGE)
+
+
+def short_field_name(path: str) -> str:
+    """`metadata.annotations["kubernetes.io/elb.class"]` -> `elb.class`; `spec.externalTrafficPolicy` ->
+    `externalTrafficPolicy`: how the tree names a replacement trigger."""
+    if path.startswith('metadata.annotations["') and path.endswith('"]'):
+        return path[len('metadata.annotations["') : -2].removeprefix("kubernetes.io/")
+    return path.removeprefix("spec.")

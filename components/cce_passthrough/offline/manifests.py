@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from ..core.names import is_dns_1123_label, port_name_problem
 from ..core.versions import CceVersion
 
 KUBERNETES_TYPES = {
@@ -75,7 +76,8 @@ def schema_version(cluster: CceVersion) -> str:
 
 
 def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
-    """Raises ManifestError naming the failing path when the object breaks the schema."""
+    """Raises ManifestError naming the failing path when the object breaks the schema, or a name rule
+    of the API server that the schema does not carry."""
     import kubernetes_validate
 
     try:
@@ -83,3 +85,50 @@ def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
     except kubernetes_validate.ValidationError as exc:
         where = ".".join(str(p) for p in exc.path) or "(root)"
         raise ManifestError(f"{manifest.get('kind')} {where}: {exc.message}") from None
+    for where, problem in apiserver_name_problems(manifest):
+        raise ManifestError(f"{manifest.get('kind')} {where}: {problem}")
+
+
+def _pod_spec(manifest: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
+    spec = manifest.get("spec")
+    if not isinstance(spec, Mapping):
+        return None
+    if manifest.get("kind") == "Pod":
+        return "spec", spec
+    template = spec.get("template")
+    pod = template.get("spec") if isinstance(template, Mapping) else None
+    return ("spec.template.spec", pod) if isinstance(pod, Mapping) else None
+
+
+def apiserver_name_problems(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Port names as the API server checks them. The OpenAPI schema types them as plain strings (the
+    IANA_SVC_NAME and DNS_LABEL rules live only in its prose), so a schema-valid object can still be
+    rejected at `pulumi up`: a container port name of 16 characters passed `kubernetes-validate`."""
+    problems: list[tuple[str, str]] = []
+    found = _pod_spec(manifest)
+    if found is not None:
+        prefix, pod = found
+        seen: set[str] = set()
+        for group in ("initContainers", "containers"):
+            for c_index, container in enumerate(pod.get(group) or []):
+                for p_index, port in enumerate((container or {}).get("ports") or []):
+                    name = (port or {}).get("name")
+                    if not isinstance(name, str):
+                        continue
+                    where = f"{prefix}.{group}.{c_index}.ports.{p_index}.name"
+                    if problem := port_name_problem(name):
+                        problems.append(
+                            (where, f"container port name {name!r} is not an IANA_SVC_NAME: {problem}.")
+                        )
+                    elif name in seen:
+                        problems.append((where, f"container port name {name!r} is used twice in the pod."))
+                    seen.add(name)
+    if manifest.get("kind") == "Service":
+        spec = manifest.get("spec") or {}
+        for index, port in enumerate(spec.get("ports") or [] if isinstance(spec, Mapping) else []):
+            name = (port or {}).get("name")
+            if isinstance(name, str) and not is_dns_1123_label(name):
+                problems.append(
+                    (f"spec.ports.{index}.name", f"Service port name {name!r} is not a DNS-1123 label.")
+                )
+    return problems

@@ -99,7 +99,8 @@ def _header(result: PlanResult, resource: PlannedResource, schema: str, computed
     lines = [
         MARKER,
         f"# stack {result.project}/{result.stack}, resource {resource.urn}",
-        f"# valid against the Kubernetes {schema} OpenAPI schema (kubernetes-validate, strict)",
+        f"# valid against the Kubernetes {schema} OpenAPI schema (kubernetes-validate, strict) and the API "
+        "server's port-name rules",
     ]
     if computed:
         lines.append(

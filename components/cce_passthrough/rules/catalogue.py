@@ -1,7 +1,8 @@
 """The rule catalogue, as data: every diagnostic code with its severity, summary, rationale, fix and
 source. Codes are stable; a retired code stays here with `retired=True` and is never reused.
 
-Sources name entries of `cce-elb-annotations.md` (§9 keys such as [OTC-PT]).
+Every rule names its sources: public pages (title and full URL, see `sources.py`) that a reader can
+open, or for rules about this project's own configuration, the README of this repository.
 
 Numbering: PT1xx cluster support and version gates, PT2xx the ELB source and its autocreate/managed
 settings, PT3xx rules across the services of a stack, PT4xx the Service spec and its annotations, PT9xx
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, Severity
+from . import sources as src
+from .sources import Source
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,20 @@ class Rule:
     summary: str
     rationale: str
     fix: str
-    source: str
+    cites: tuple[Source, ...] | str
+    """The sources: titled pages, or a plain string of whitespace-separated URLs."""
     retired: bool = False
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        if isinstance(self.cites, str):
+            return tuple(Source(url, url) for url in self.cites.split())
+        return self.cites
+
+    @property
+    def source(self) -> str:
+        """Every source as `title <url>`, for one-line output."""
+        return "; ".join(str(s) for s in self.sources)
 
     def finding(self, resource: str | None, field: str, message: str, fix: str | None = None) -> Diagnostic:
         """A diagnostic of this rule; `fix` overrides the catalogue's generic fix with a precise one."""
@@ -34,18 +49,9 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # Sources of the live rules: Huawei's published error code lists (the OTC pages carry the same tables)
 # and the cloud controller event every CCE ELB failure arrives as.
-_ELB_ERRORS = (
-    "https://support.huaweicloud.com/intl/en-us/api-elb/ErrorCode.html "
-    "https://docs.otc.t-systems.com/elastic-load-balancing/api-ref/appendix/error_codes.html"
-)
-_VPC_ERRORS = (
-    "https://support.huaweicloud.com/intl/en-us/api-vpc/ErrorCode.html "
-    "https://docs.otc.t-systems.com/virtual-private-cloud/api-ref/appendix/error_codes.html"
-)
-_SYNC_EVENT = (
-    "https://github.com/kubernetes/cloud-provider/blob/master/controllers/service/controller.go "
-    "https://github.com/deckhouse/deckhouse/issues/15569"
-)
+_ELB_ERRORS = (src.HW_ELB_ERRORS, src.OTC_ELB_ERRORS)
+_VPC_ERRORS = (src.HW_VPC_ERRORS, src.OTC_VPC_ERRORS)
+_SYNC_EVENT = (src.K8S_SERVICE_CONTROLLER, src.SYNC_EVENT_REPORT)
 
 _RULES = [
     Rule(
@@ -55,16 +61,17 @@ _RULES = [
         "CCE does not support kubernetes.io/elb.pass-through on clusters v1.15 or earlier; the annotation is "
         "ignored and in-cluster traffic to the ELB address stays inside the cluster.",
         "Upgrade the cluster to v1.19 or later, or set passThrough: false.",
-        "[OTC-PT] [HW-BP-CN]",
+        (src.OTC_PT, src.HW_BP_SEED),
     ),
     Rule(
         "PT102",
         W,
         "pass-through on a cluster older than v1.19",
-        "The original pass-through page only excludes v1.15 and older, but the annotation table and the "
-        "current Chinese best practice require v1.19 or later.",
-        "Upgrade the cluster to v1.19 or later before relying on pass-through.",
-        "[OTC-ANN] [HW-BP-CN] [OTC-PT]",
+        "The pass-through pages (CCE's own and Huawei's best practice) only exclude v1.15 and older, but the "
+        "annotation table lists kubernetes.io/elb.pass-through from v1.19 on: between the two, support is "
+        "not documented.",
+        "Upgrade the cluster to v1.19 or later before relying on pass-through, or set passThrough: false.",
+        (src.OTC_ANN, src.OTC_PT, src.HW_BP_SEED),
     ),
     Rule(
         "PT103",
@@ -72,15 +79,19 @@ _RULES = [
         "dedicated ELB on a cluster older than v1.17",
         "kubernetes.io/elb.class: performance (dedicated ELB) is only supported on clusters v1.17 and later.",
         "Use elb.class: shared, or upgrade the cluster to v1.17 or later.",
-        "[OTC-ANN] [HW-ANN-CN]",
+        (src.OTC_ANN, src.HW_ANN_CN),
     ),
     Rule(
         "PT104",
         E,
-        "CCE Turbo + shared ELB + pass-through",
-        "In CCE Turbo clusters shared ELBs do not support pass-through networking.",
-        "Use elb.class: dedicated on CCE Turbo, or set passThrough: false.",
-        "[HW-DRAWER-CLASS]",
+        "retired: was CCE Turbo + shared ELB + pass-through as an error",
+        "Retired, never reused: the sentence it rested on (shared ELBs in CCE Turbo clusters do not support "
+        "passthrough networking) is about the ELB reaching pods directly, not about the "
+        "kubernetes.io/elb.pass-through annotation. No pass-through page restricts the annotation on CCE Turbo "
+        "with a shared ELB, and the page's own example uses a shared ELB.",
+        "Nothing to do: this rule no longer fires.",
+        (src.OTC_PT, src.HW_DRAWER_CLASS),
+        retired=True,
     ),
     Rule(
         "PT105",
@@ -89,7 +100,7 @@ _RULES = [
         "Cloud Native Network 2.0 clusters support node-level affinity (Local) only when the backend pods "
         "use the host network.",
         "Set externalTrafficPolicy: Cluster, or hostNetwork: true on the service.",
-        "[OTC-CREATE] [OTC-OVERVIEW]",
+        (src.OTC_CREATE, src.OTC_OVERVIEW),
     ),
     Rule(
         "PT106",
@@ -99,7 +110,7 @@ _RULES = [
         "from the node that hosts a backend pod, nor from other pods on that node (hairpin through the ELB).",
         "Let in-cluster clients use the Service's cluster IP, or keep clients off the backend pods' nodes "
         "(anti-affinity).",
-        "[OTC-PT] [HW-BP-CN]",
+        (src.OTC_PT, src.HW_BP_SEED),
     ),
     Rule(
         "PT107",
@@ -108,7 +119,7 @@ _RULES = [
         "The feature needs a specific CCE patch release (vX.Y.Z-rN) of this minor version; the declared "
         "version names only the minor, so the check cannot prove support.",
         "Declare the full cluster version (vX.Y.Z-rN, as `cluster_version` shows) or turn cluster.lookup on.",
-        "[OTC-ANN]",
+        (src.OTC_ANN,),
     ),
     Rule(
         "PT108",
@@ -118,7 +129,7 @@ _RULES = [
         "version, often a patch release such as v1.25.8-r0); an older cluster ignores or rejects them after "
         "`pulumi up`.",
         "Remove the annotation or field, or upgrade the cluster to the release the message names.",
-        "[OTC-ANN] [OTC-HTTP] [OTC-TIMEOUT] [OTC-HC-MULTI]",
+        (src.OTC_ANN, src.OTC_HTTP, src.OTC_TIMEOUT, src.OTC_HC_MULTI),
     ),
     Rule(
         "PT109",
@@ -128,7 +139,18 @@ _RULES = [
         "ELB) is unknown at preview; the checks that read it run when it resolves, during `pulumi up`, and "
         "fail the update there.",
         "Nothing to do; pass a plain value instead of an output to have the check run at preview.",
-        "interface.md §1",
+        (src.PULUMI_OUTPUTS,),
+    ),
+    Rule(
+        "PT110",
+        INFO,
+        "externalTrafficPolicy: Local turns pass-through on although passThrough is false",
+        "With externalTrafficPolicy: Local, CCE sets kubernetes.io/elb.pass-through to onlyLocal itself: "
+        "in-cluster calls to the ELB address go out through the ELB whatever passThrough says. The component "
+        "sends onlyLocal so that the Service does not drift.",
+        "Set externalTrafficPolicy: Cluster to keep in-cluster calls inside the cluster, or drop "
+        "passThrough: false to state what CCE does.",
+        (src.OTC_PT, src.OTC_OVERVIEW, src.HW_BP_SEED),
     ),
     Rule(
         "PT120",
@@ -149,7 +171,7 @@ _RULES = [
         "Pulumi, or shared with another service. Setting both elb.id and elb.autocreate makes CCE treat an "
         "existing ELB as autocreated and delete it with the Service.",
         "Keep exactly one of elb.autocreate, elb.existing, elb.managed, elb.shareWith.",
-        "[OTC-ANN] [HW-DRAWER-AUTOCREATE]",
+        (src.OTC_ANN, src.HW_DRAWER_AUTOCREATE),
     ),
     Rule(
         "PT202",
@@ -158,7 +180,7 @@ _RULES = [
         "The default of kubernetes.io/elb.class differs between CCE documents (union vs performance), and the "
         "class cannot change after creation, so it must be explicit.",
         "Set elb.class to shared (union) or dedicated (performance).",
-        "[OTC-ANN] [HW-DRAWER-CLASS]",
+        (src.OTC_ANN, src.HW_DRAWER_CLASS),
     ),
     Rule(
         "PT203",
@@ -167,7 +189,7 @@ _RULES = [
         "CCE parses kubernetes.io/elb.autocreate as JSON with a fixed set of fields per ELB class; an unknown "
         "or mistyped field fails only when CCE reconciles the Service, after `pulumi up`.",
         "Use only the documented autocreate fields with their documented types and values.",
-        "[OTC-ANN] [OTC-CREATE]",
+        (src.OTC_ANN, src.OTC_CREATE),
     ),
     Rule(
         "PT204",
@@ -176,7 +198,7 @@ _RULES = [
         "type: public makes CCE create an EIP and a bandwidth, which needs bandwidth_name, "
         "bandwidth_chargemode, bandwidth_size, bandwidth_sharetype and eip_type.",
         "Add the missing fields, or use type: inner for a private ELB.",
-        "[OTC-ANN]",
+        (src.OTC_ANN,),
     ),
     Rule(
         "PT205",
@@ -184,7 +206,7 @@ _RULES = [
         "ELB or bandwidth name not 1-64 of [A-Za-z0-9_.-]",
         "CCE and the ELB/VPC APIs accept names of 1 to 64 letters, digits, underscores, hyphens and dots.",
         "Rename to at most 64 characters of A-Z, a-z, 0-9, '_', '-' and '.'.",
-        "[OTC-ANN] [HW-DRAWER-V3-BWNAME]",
+        (src.OTC_ANN, src.HW_DRAWER_BWNAME),
     ),
     Rule(
         "PT206",
@@ -192,16 +214,17 @@ _RULES = [
         "bandwidth size outside 1-2000 Mbit/s or off its step",
         "Bandwidth sizes go from 1 to 2000 Mbit/s: in steps of 1 up to 300, of 50 up to 1000 and of 500 above.",
         "Pick a size on the step grid, e.g. 5, 300, 350 or 1500.",
-        "[HW-DRAWER-ING-BWSIZE]",
+        (src.HW_DRAWER_BWSIZE,),
     ),
     Rule(
         "PT207",
         E,
-        "dedicated autocreate without available_zone or without an L4 flavor for TCP/UDP",
-        "CCE needs the availability zones of a dedicated ELB, and a dedicated ELB serving TCP/UDP listeners "
-        "needs a layer-4 flavor.",
+        "dedicated autocreate without available_zone or without the L4 flavor its listeners need",
+        "CCE needs the availability zones of a dedicated ELB. TCP/UDP listeners need a layer-4 flavor; "
+        "HTTP/HTTPS-only Services need only a layer-7 one from v1.19.16-r50, v1.21.11-r10, v1.23.9-r10, "
+        "v1.25.4-r10, v1.27.1-r10 on, and both before. An empty zone or flavor name counts as missing.",
         "Add available_zone: [<az>] and l4_flavor_name (or l4_flavor_id) to the autocreate object.",
-        "[OTC-ANN] [OTC-CREATE]",
+        (src.OTC_ANN, src.OTC_CREATE, src.OTC_HTTP),
     ),
     Rule(
         "PT208",
@@ -210,7 +233,7 @@ _RULES = [
         "available_zone, elb_virsubnet_ids, ipv6_vip_virsubnet_id, ipv6_bandwidth_id and the L4/L7 flavor "
         "fields exist only for dedicated ELBs.",
         "Remove the field, or use elb.class: dedicated.",
-        "[OTC-ANN]",
+        (src.OTC_ANN,),
     ),
     Rule(
         "PT209",
@@ -218,7 +241,7 @@ _RULES = [
         "existing ELB id malformed, not found, or of the other class",
         "kubernetes.io/elb.id must name an ELB of the declared class; CCE fails the Service otherwise.",
         "Use the id (a UUID) of an ELB of the declared class, as the ELB console or API shows it.",
-        "[OTC-ANN] [HW-DRAWER-ID]",
+        (src.OTC_ANN, src.HW_DRAWER_ID),
     ),
     Rule(
         "PT210",
@@ -226,7 +249,7 @@ _RULES = [
         "ELB not in the cluster's VPC",
         "The ELB used by a Service, existing or autocreated, must be in the same VPC as the cluster.",
         "Use an ELB, or subnet, in the cluster's VPC.",
-        "[OTC-CREATE] [HW-DRAWER-AUTOCREATE]",
+        (src.OTC_CREATE, src.HW_DRAWER_AUTOCREATE),
     ),
     Rule(
         "PT302",
@@ -235,7 +258,7 @@ _RULES = [
         "With kube-proxy in IPVS mode, all Services attached to the same ELB must have the same pass-through "
         "setting; otherwise the ELB address is captured on the ipvs-0 device for some of them.",
         "Give every service on this ELB the same passThrough (and externalTrafficPolicy) setting.",
-        "[OTC-PT] [OTC-OVERVIEW] [HW-BP-CN]",
+        (src.OTC_PT, src.OTC_OVERVIEW, src.HW_BP_SEED),
     ),
     Rule(
         "PT303",
@@ -244,7 +267,7 @@ _RULES = [
         "Each Service port becomes an ELB listener; TCP, HTTP, HTTPS and TLS share one port space per ELB, "
         "and only UDP may reuse a port another protocol uses.",
         "Change one of the ports, or put the service on another ELB.",
-        "[HW-ELB-PORTS] [OTC-HTTP]",
+        (src.HW_ELB_PORTS, src.OTC_HTTP),
     ),
     Rule(
         "PT304",
@@ -254,16 +277,18 @@ _RULES = [
         "value you send is rewritten and shows as drift on every preview.",
         "Drop kubernetes.io/elb.pass-through from annotations and use passThrough; the component emits the "
         "value CCE keeps.",
-        "[OTC-PT] [HW-BP-CN]",
+        (src.OTC_PT, src.HW_BP_SEED),
     ),
     Rule(
         "PT401",
         E,
         "service or port spec invalid",
-        "Kubernetes rejects ports outside 1-65535, node ports outside 30000-32767, duplicate ports and names "
-        "that are not DNS-1035 labels.",
+        "Kubernetes rejects ports outside 1-65535, node ports outside 30000-32767 (0 or none: Kubernetes "
+        "picks one), duplicate ports, Service port names that are not DNS-1123 labels and container port "
+        "names that are not IANA service names of at most 15 characters. The component names each container "
+        "port after its Service port, so a name it reuses must satisfy both.",
         "Correct the port, nodePort or name as the message says.",
-        "[OTC-CREATE]",
+        (src.OTC_CREATE, src.K8S_SERVICE_PORT, src.K8S_CONTAINER_PORT, src.K8S_NAMES),
     ),
     Rule(
         "PT402",
@@ -275,7 +300,7 @@ _RULES = [
         "than 19 tags, protocol-port on a port the Service lacks or on UDP, HTTPS without cert-id, an "
         "annotation of the other ELB class (transparent-client-ip, client-ca-cert-id, UDP keepalive).",
         "Change the annotations as the message says.",
-        "[OTC-ANN] [OTC-STICKY] [OTC-HC-MULTI] [OTC-HTTP] [OTC-ING-KUBECTL]",
+        (src.OTC_ANN, src.OTC_STICKY, src.OTC_HC_MULTI, src.OTC_HTTP, src.OTC_ING_KUBECTL),
     ),
     Rule(
         "PT403",
@@ -285,7 +310,7 @@ _RULES = [
         "kubernetes.io/elb.pass-through from passThrough; a second source for them would be ignored or fight "
         "the model.",
         "Remove the key from annotations and use elb.class, elb.existing, elb.autocreate or passThrough.",
-        "interface.md §2",
+        (src.README_CONFIG, src.OTC_ANN),
     ),
     Rule(
         "PT404",
@@ -295,7 +320,7 @@ _RULES = [
         "range, `key=value` lists, JSON objects with typed fields); a value out of that form fails the "
         "Service only when CCE reconciles it, after `pulumi up`.",
         "Give the annotation a value of its documented form, as the message says.",
-        "[OTC-ANN] [OTC-HC-MULTI] [OTC-TIMEOUT] [OTC-ING-KUBECTL]",
+        (src.OTC_ANN, src.OTC_HC_MULTI, src.OTC_TIMEOUT, src.OTC_ING_KUBECTL),
     ),
     Rule(
         "PT405",
@@ -304,7 +329,7 @@ _RULES = [
         "CCE ignores kubernetes.io/elb.* keys it does not know, so a misspelt key silently loses its intent; "
         "keys found only in unofficial notes may not work at all.",
         "Correct the key (the message suggests the nearest documented one), or remove it.",
-        "[OTC-ANN] [HW-ANN] [3P-NOTE]",
+        (src.OTC_ANN, src.HW_ANN),
     ),
     Rule(
         "PT406",
@@ -314,16 +339,18 @@ _RULES = [
         "transparent-client-ip with Local on CCE Standard, adaptive-weight outside CCE Turbo with a dedicated "
         "ELB, options without the annotation that enables them); elsewhere CCE ignores them.",
         "Remove the annotation, or add what it depends on, as the message says.",
-        "[OTC-ANN] [OTC-CLIENTIP] [OTC-HTTP]",
+        (src.OTC_ANN, src.OTC_CLIENTIP, src.OTC_HTTP),
     ),
     Rule(
         "PT407",
         W,
         "annotation CCE writes itself",
         "CCE writes kubernetes.io/elb.eip-id and kubernetes.io/elb.custom-eip-status onto Services with an "
-        "autocreated public ELB; a value you send is overwritten or rejected and shows as drift.",
+        "autocreated public ELB, and kubernetes.io/elb.mark onto the Services it manages; a value you send "
+        "is overwritten or rejected and shows as drift. On a Service read back from a cluster they are "
+        "expected and not reported.",
         "Remove the key from annotations; read it from the live Service instead.",
-        "[OTC-EIP] [3P-NOTE]",
+        (src.OTC_EIP, src.CCE_WRITTEN_FIELD_REPORT),
     ),
     Rule(
         "PT408",
@@ -333,7 +360,37 @@ _RULES = [
         "kubernetes.io/elb.eip-id, i.e. after its autocreated public ELB exists; on a new Service it is not "
         "applied.",
         "Create the Service first, then add custom-eip-id in a later update (with an unbound EIP).",
-        "[OTC-ANN] [OTC-EIP]",
+        (src.OTC_ANN, src.OTC_EIP),
+    ),
+    Rule(
+        "PT409",
+        W,
+        "sticky sessions on CCE Standard with externalTrafficPolicy: Cluster",
+        "On a CCE Standard cluster, source-IP sticky sessions hold only with node-level service affinity "
+        "(externalTrafficPolicy: Local) and backend pods spread over nodes by anti-affinity; with Cluster the "
+        "node forwards the ELB's connection to any pod and stickiness is lost.",
+        "Set externalTrafficPolicy: Local and give the pods anti-affinity across nodes, or remove "
+        "kubernetes.io/elb.session-affinity-mode.",
+        (src.OTC_STICKY, src.OTC_ANN),
+    ),
+    Rule(
+        "PT410",
+        E,
+        "SCTP port on a LoadBalancer Service",
+        "ELB listeners are TCP or UDP (HTTP/HTTPS through kubernetes.io/elb.protocol-port); the cloud "
+        "controller rejects an SCTP port, so the Service never gets its ELB.",
+        "Use TCP or UDP, or expose the SCTP port through a Service of another type.",
+        (src.OTC_CREATE, src.HW_OSS_CCM_SCTP),
+    ),
+    Rule(
+        "PT411",
+        W,
+        "TCP and UDP in one LoadBalancer Service on a cluster older than v1.24",
+        "A LoadBalancer Service with both TCP and UDP ports needs Kubernetes' MixedProtocolLBService, on by "
+        "default from v1.24; older clusters reject the Service. CCE documents nothing about it.",
+        "Split the TCP and UDP ports into two Services on the same ELB, or upgrade the cluster to v1.24 or "
+        "later.",
+        (src.K8S_MIXED_PROTOCOL,),
     ),
     Rule(
         "PT211",
@@ -342,7 +399,7 @@ _RULES = [
         "Pulumi creates the ELB, EIP and bandwidth from these settings; a dedicated ELB needs its VPC and "
         "availability zones, an EIP bandwidth needs a size and name (PER) or a shared bandwidth (WHOLE).",
         "Complete elb.managed as the message says.",
-        "[TF-ELB] [TF-EIP] [TF-BW] [PULUMI-HW]",
+        (src.TF_ELB, src.TF_EIP, src.TF_BW, src.PULUMI_HW),
     ),
     Rule(
         "PT212",
@@ -351,7 +408,25 @@ _RULES = [
         "kubernetes.io/elb.protocol-port turns listeners into HTTP/HTTPS ones, which a dedicated ELB can only "
         "serve with an application (layer-7) flavor.",
         "Add l7_flavor_name (or l7_flavor_id) to elb.autocreate, or l7FlavorId to elb.managed.",
-        "[OTC-ANN] [OTC-HTTP] [OTC-CREATE]",
+        (src.OTC_ANN, src.OTC_HTTP, src.OTC_CREATE),
+    ),
+    Rule(
+        "PT213",
+        W,
+        "autocreate bandwidth or EIP fields without type: public",
+        "autocreate type defaults to inner: without type: public CCE creates a private ELB and no EIP, and "
+        "ignores bandwidth_name, bandwidth_chargemode, bandwidth_size, bandwidth_sharetype and eip_type.",
+        "Add type: public for an ELB with an EIP, or remove the bandwidth and EIP fields for a private one.",
+        (src.OTC_ANN, src.OTC_CREATE),
+    ),
+    Rule(
+        "PT214",
+        E,
+        "L4 and L7 flavors of different kinds (elastic and fixed)",
+        "A dedicated ELB's layer-7 flavor must match its layer-4 flavor: both elastic (L4_flavor.elb.pro.max, "
+        "L7_flavor.elb.pro.max) or both fixed (L4_flavor.elb.s1.small, ...).",
+        "Use two elastic flavors or two fixed flavors.",
+        (src.OTC_ANN, src.OTC_CREATE, src.HW_ELB_FLAVORS),
     ),
     Rule(
         "PT305",
@@ -360,7 +435,7 @@ _RULES = [
         "shareWith attaches this service to the ELB of another service of the same stack; that service must "
         "exist, own its ELB (not share one itself) and use the same ELB class.",
         "Point shareWith at a service of this stack that autocreates, manages or names its ELB.",
-        "interface.md §2",
+        (src.README_CONFIG,),
     ),
     Rule(
         "PT901",
@@ -368,7 +443,7 @@ _RULES = [
         "unknown configuration key",
         "A misspelt key would otherwise be ignored silently and its intent lost.",
         "Remove the key or correct its spelling.",
-        "interface.md §2",
+        (src.README_CONFIG,),
     ),
     Rule(
         "PT902",
@@ -376,7 +451,7 @@ _RULES = [
         "configuration value of the wrong type",
         "Values drive resource inputs and checks; a wrong type cannot be interpreted safely.",
         "Give the value the documented type.",
-        "interface.md §2",
+        (src.README_CONFIG,),
     ),
     Rule(
         "PT903",
@@ -384,7 +459,7 @@ _RULES = [
         "required configuration key missing",
         "The value has no safe default.",
         "Add the key with a documented value.",
-        "interface.md §2",
+        (src.README_CONFIG,),
     ),
     Rule(
         "PT904",
@@ -393,7 +468,7 @@ _RULES = [
         "Checks use the cluster's version, flavor and VPC; when the lookup fails or disagrees with what the "
         "stack declares, the checks would rest on wrong facts.",
         "Fix the cluster name, region and credentials, or correct the declared cluster facts to match.",
-        "[TF-CCE-DS] [PULUMI-HW]",
+        (src.TF_CCE_DS, src.PULUMI_HW),
     ),
     Rule(
         "PT905",
@@ -471,8 +546,7 @@ _RULES = [
         "wrong cluster or account.",
         "Set KUBECONFIG (or the secret cce-passthrough:kubeconfig) and HW_ACCESS_KEY, HW_SECRET_KEY, "
         "HW_REGION_NAME (or the secret huaweicloud:* config) as for `pulumi up`.",
-        "https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/ "
-        "https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/docs/index.md",
+        (src.K8S_KUBECONFIG, src.TF_PROVIDER_AUTH),
     ),
     Rule(
         "PT581",
@@ -482,8 +556,7 @@ _RULES = [
         "address, no route from this machine, DNS or TLS failure.",
         "Check the server address in the kubeconfig or the region, and that this machine can reach it "
         "(VPN, EIP on the API server, proxy settings).",
-        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
-        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+        (src.K8S_API_CONCEPTS, src.HW_API_SIGN),
     ),
     Rule(
         "PT582",
@@ -492,8 +565,7 @@ _RULES = [
         "The server did not accept the kubeconfig's credentials or the request signature of the access "
         "key: expired certificate or token, wrong or deleted access key, or a clock far off.",
         "Renew the kubeconfig or the access key pair the message names, and check this machine's clock.",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+        (src.K8S_STATUS, src.HW_API_SIGN),
     ),
     Rule(
         "PT583",
@@ -503,8 +575,7 @@ _RULES = [
         "of the Huawei Cloud user).",
         "Grant the permission the message names (see the README's permissions table) to the kubeconfig's "
         "user or the IAM user.",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_STATUS, src.HW_API_STATUS),
     ),
     Rule(
         "PT584",
@@ -513,8 +584,7 @@ _RULES = [
         "The object the command needs does not exist where it looked: wrong name, namespace, ELB id, "
         "project or region.",
         "Check the name, namespace or id, and that the kubeconfig and region point at the right cluster.",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_STATUS, src.HW_API_STATUS),
     ),
     Rule(
         "PT585",
@@ -523,8 +593,7 @@ _RULES = [
         "The API kept refusing calls for exceeding its rate limit after the limited retries this command "
         "makes.",
         "Run the command again in a minute, or lower the request rate of other tools using the same account.",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_STATUS, src.HW_API_STATUS),
     ),
     Rule(
         "PT586",
@@ -532,8 +601,7 @@ _RULES = [
         "live API server error (HTTP 5xx)",
         "The API answered with a server error after the limited retries; the call may succeed later.",
         "Run the command again later; if it persists, check the service's status in the console.",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_STATUS, src.HW_API_STATUS),
     ),
     Rule(
         "PT587",
@@ -542,8 +610,7 @@ _RULES = [
         "The server accepted the connection but did not answer within the timeout, or did not accept it "
         "at all in time; every live call has a bounded time.",
         "Run the command again, or raise the timeout if the network to the API is slow.",
-        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
-        "https://support.huaweicloud.com/eu/nl-nl/devg-apisign/api-sign-0001.html",
+        (src.K8S_API_CONCEPTS, src.HW_API_SIGN),
     ),
     Rule(
         "PT588",
@@ -552,8 +619,7 @@ _RULES = [
         "The answer was not the JSON the API documents (a proxy's HTML page, a truncated body, a wrong "
         "type), so nothing in it can be trusted.",
         "Check that the address is the API itself and not a proxy or login page, then run again.",
-        "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_API_CONCEPTS, src.HW_API_STATUS),
     ),
     Rule(
         "PT589",
@@ -562,8 +628,7 @@ _RULES = [
         "The API refused the request itself (bad request, conflict, invalid object), for example an "
         "admission webhook or a quota rejecting what the command tried to create.",
         "Read the API's message in the finding and fix what it names (namespace quota, admission policy).",
-        "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/ "
-        "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
+        (src.K8S_STATUS, src.HW_API_STATUS),
     ),
     # Live cluster (doctor, adopt): PT500-PT579. A pending Service explained from CCE's events.
     Rule(
@@ -591,7 +656,7 @@ _RULES = [
         "The ELB's private address (or a dedicated ELB's backend addresses) comes from a subnet with no "
         "address left (VPC.0703 No more IP addresses available on network, ELB.8934).",
         "Free addresses in the subnet, or choose another subnet with autocreate vip_subnet_cidr_id.",
-        f"{_VPC_ERRORS} {_ELB_ERRORS}",
+        (*_VPC_ERRORS, *_ELB_ERRORS),
     ),
     Rule(
         "PT503",
@@ -609,8 +674,7 @@ _RULES = [
         "A dedicated ELB is created with the flavor and zones of autocreate; a flavor sold out or a zone the "
         "region does not offer makes the creation fail.",
         "Pick a flavor and zone the region offers (ListFlavors, ListAvailabilityZones) in autocreate.",
-        "https://docs.otc.t-systems.com/elastic-load-balancing/api-ref/apis_v3/load_balancer_flavor/"
-        f"querying_flavors.html {_ELB_ERRORS}",
+        (src.OTC_ELB_FLAVORS, *_ELB_ERRORS),
     ),
     Rule(
         "PT505",
@@ -628,7 +692,7 @@ _RULES = [
         "Listener ports are unique per ELB; the ELB API refused the Service's listener because another one "
         "holds the port (ELB.6200), made by another Service, an ingress or the console.",
         "Use another port, remove the other listener, or give this Service its own ELB.",
-        f"{_ELB_ERRORS} https://support.huaweicloud.com/intl/en-us/eu-west-0-usermanual-elb/elb_ug_jt_0002.html",
+        (*_ELB_ERRORS, src.HW_ELB_PORTS),
     ),
     Rule(
         "PT507",
@@ -637,7 +701,7 @@ _RULES = [
         "CCE calls the ELB and VPC APIs through its agency; a denied call (VPC.2201, ELB.9803) or an "
         "account in arrears or frozen (VPC.0502, VPC.2701) stops the ELB from being made.",
         "Check the account's balance and status, and that CCE's agency keeps its default permissions.",
-        f"{_VPC_ERRORS} {_ELB_ERRORS}",
+        (*_VPC_ERRORS, *_ELB_ERRORS),
     ),
     Rule(
         "PT508",
@@ -655,7 +719,7 @@ _RULES = [
         "The Service has no address and its newest warning event is an ELB sync failure whose cause is none "
         "of the documented ones above; the message is quoted as CCE wrote it.",
         "Read the quoted error in Huawei's ELB and VPC error code lists and fix what it names.",
-        f"{_SYNC_EVENT} {_ELB_ERRORS}",
+        (*_SYNC_EVENT, *_ELB_ERRORS),
     ),
     Rule(
         "PT510",
@@ -665,7 +729,7 @@ _RULES = [
         "have expired (the API server keeps them one hour by default).",
         "Wait a few minutes and run doctor again; if it stays pending, read the cloud controller's events "
         "with kubectl describe service.",
-        f"{_SYNC_EVENT} https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/",
+        (*_SYNC_EVENT, src.K8S_APISERVER_EVENT_TTL),
     ),
 ]
 

@@ -19,8 +19,10 @@ from ...core import annotations as ann
 from ...core.diagnostics import Diagnostic
 from ...core.model import ServiceConfig
 from ...core.versions import GateResult, VersionGate
+from .. import sources as src
 from ..catalogue import rule
 from ..facts import ClusterFacts
+from ..sources import Source
 from .common import gate_findings, path
 
 # (suffix appended to the annotation's field path, e.g. `[0].delay`; what is wrong)
@@ -311,7 +313,7 @@ class AnnotationSpec:
     elb_class: str | None = None
     """`union` or `performance` when only that ELB class supports the annotation."""
     autocreate_only: bool = False
-    source: str = "[OTC-ANN]"
+    source: tuple[Source, ...] = (src.OTC_ANN,)
 
 
 V1_9 = VersionGate.of("v1.9")
@@ -349,23 +351,25 @@ ANNOTATION_SPECS: tuple[AnnotationSpec, ...] = (
         'a JSON array of objects, each with a unique target_service_port such as "TCP:80"',
         json_array(HEALTH_CHECK_PORT_FIELDS, unique="target_service_port"),
         VersionGate.of("v1.19.16-r5", "v1.21.8-r0", "v1.23.6-r0", "v1.25.2-r0"),
-        source="[OTC-ANN] [OTC-HC-MULTI]",
+        source=(src.OTC_ANN, src.OTC_HC_MULTI),
     ),
     AnnotationSpec(
         PROTOCOL_PORT,
         "proto:port[,proto:port...] with proto http, https or tls",
         protocol_ports,
         L7_GATE,
-        source="[OTC-ANN] [OTC-HTTP]",
+        source=(src.OTC_ANN, src.OTC_HTTP),
     ),
-    AnnotationSpec(CERT_ID, "an ELB certificate id", text(1, 128), L7_GATE, source="[OTC-ANN] [OTC-HTTP]"),
+    AnnotationSpec(
+        CERT_ID, "an ELB certificate id", text(1, 128), L7_GATE, source=(src.OTC_ANN, src.OTC_HTTP)
+    ),
     AnnotationSpec(
         CLIENT_CA_CERT_ID,
         "an ELB CA certificate id",
         text(1, 128),
         VersionGate.of("v1.23.14-r0", "v1.25.9-r0", "v1.27.6-r0", "v1.28.4-r0"),
         elb_class="performance",
-        source="[OTC-HTTP]",
+        source=(src.OTC_HTTP,),
     ),
     AnnotationSpec(TLS_CERTIFICATE_IDS, "comma-separated ELB certificate ids", id_list(None), LISTENER_GATE),
     AnnotationSpec(HTTP2_ENABLE, "true or false", BOOLEAN, LISTENER_GATE),
@@ -377,13 +381,21 @@ ANNOTATION_SPECS: tuple[AnnotationSpec, ...] = (
             "performance": VersionGate.of("v1.19.16-r30", "v1.21.10-r10", "v1.23.8-r10", "v1.25.3-r10"),
             "union": LISTENER_GATE,
         },
-        source="[OTC-ANN] [OTC-TIMEOUT]",
+        source=(src.OTC_ANN, src.OTC_TIMEOUT),
     ),
     AnnotationSpec(
-        CLIENT_TIMEOUT, "1-300 seconds", integer(1, 300, " s"), LISTENER_GATE, source="[OTC-ANN] [OTC-CREATE]"
+        CLIENT_TIMEOUT,
+        "1-300 seconds",
+        integer(1, 300, " s"),
+        LISTENER_GATE,
+        source=(src.OTC_ANN, src.OTC_CREATE),
     ),
     AnnotationSpec(
-        MEMBER_TIMEOUT, "1-300 seconds", integer(1, 300, " s"), LISTENER_GATE, source="[OTC-ANN] [OTC-CREATE]"
+        MEMBER_TIMEOUT,
+        "1-300 seconds",
+        integer(1, 300, " s"),
+        LISTENER_GATE,
+        source=(src.OTC_ANN, src.OTC_CREATE),
     ),
     AnnotationSpec(ADAPTIVE_WEIGHT, "true or false", BOOLEAN, VersionGate.of("v1.21")),
     AnnotationSpec(
@@ -401,7 +413,7 @@ ANNOTATION_SPECS: tuple[AnnotationSpec, ...] = (
         BOOLEAN,
         VersionGate.of("v1.23.17-r0", "v1.25.12-r0", "v1.27.9-r0", "v1.28.7-r0", "v1.29.3-r0"),
         elb_class="union",
-        source="[OTC-ANN] [OTC-CLIENTIP]",
+        source=(src.OTC_ANN, src.OTC_CLIENTIP),
     ),
     AnnotationSpec(
         TAGS,
@@ -409,7 +421,7 @@ ANNOTATION_SPECS: tuple[AnnotationSpec, ...] = (
         tags,
         VersionGate.of("v1.23.11-r0", "v1.25.6-r0", "v1.27.3-r0"),
         autocreate_only=True,
-        source="[OTC-ANN] [OTC-ING-KUBECTL]",
+        source=(src.OTC_ANN, src.OTC_ING_KUBECTL),
     ),
     AnnotationSpec(
         ENTERPRISE_ID,
@@ -417,14 +429,14 @@ ANNOTATION_SPECS: tuple[AnnotationSpec, ...] = (
         uuid_or_zero,
         VersionGate.of("v1.15"),
         autocreate_only=True,
-        source="[HW-ANN] [HW-DRAWER-EPS]",
+        source=(src.HW_ANN, src.HW_DRAWER_EPS),
     ),
     AnnotationSpec(
         CUSTOM_EIP_ID,
         "the id of an unbound EIP",
         text(1, 64),
         VersionGate.of("v1.23.18-r0", "v1.25.13-r0", "v1.27.10-r0", "v1.28.8-r0", "v1.29.4-r0", "v1.30.1-r0"),
-        source="[OTC-ANN] [OTC-EIP]",
+        source=(src.OTC_ANN, src.OTC_EIP),
     ),
     AnnotationSpec(SUBNET_ID, "a subnet id of 1-100 characters", text(1, 100)),
     AnnotationSpec(HWS_HOST_NETWORK, "true or false", BOOLEAN, V1_9),
@@ -581,6 +593,7 @@ def sticky_sessions(context: Context) -> Iterator[Diagnostic]:
             f"sticky sessions cannot be enabled with {LB_ALGORITHM}: SOURCE_IP (it already pins clients).",
             f"Remove {SESSION_AFFINITY_MODE}, or set {LB_ALGORITHM} to ROUND_ROBIN or LEAST_CONNECTIONS.",
         )
+        return  # one mistake, one finding: the mode itself has to go or change first
     cluster = context.cluster
     if cluster is not None and cluster.turbo and context.service.elb.annotation_class == "union":
         yield context.finding(
@@ -588,6 +601,13 @@ def sticky_sessions(context: Context) -> Iterator[Diagnostic]:
             SESSION_AFFINITY_MODE,
             "a shared ELB cannot do sticky sessions in a CCE Turbo cluster.",
             f"Use elb.class: dedicated, or remove {SESSION_AFFINITY_MODE}.",
+        )
+    if cluster is not None and not cluster.turbo and context.service.external_traffic_policy == "Cluster":
+        yield context.finding(
+            "PT409",
+            SESSION_AFFINITY_MODE,
+            "on CCE Standard, sticky sessions need externalTrafficPolicy: Local; with Cluster each node "
+            "forwards the ELB's connections to any pod and a client does not stay on one.",
         )
     if context.listeners and not context.protocols() & {"TCP", "UDP"}:
         yield context.finding(
@@ -757,17 +777,21 @@ def layer7_listeners(context: Context) -> Iterator[Diagnostic]:
 
 
 def _l7_flavor(context: Context) -> Iterator[Diagnostic]:
+    # TLS listeners are layer-4 ones on an ELB: only HTTP/HTTPS need the application (layer-7) flavor.
     elb = context.service.elb
-    if not elb.dedicated or not context.protocols() & {"HTTP", "HTTPS", "TLS"}:
+    if not elb.dedicated or not context.protocols() & {"HTTP", "HTTPS"}:
         return
-    if elb.autocreate is not None and not (elb.autocreate.l7_flavor_name or elb.autocreate.l7_flavor_id):
+    auto = elb.autocreate
+    if auto is not None and not any(
+        v is not None and v.strip() for v in (auto.l7_flavor_name, auto.l7_flavor_id)
+    ):
         yield rule("PT212").finding(
             context.name,
             path(context.prefix, "elb.autocreate.l7_flavor_name"),
             f"{PROTOCOL_PORT} makes HTTP/HTTPS listeners, which a dedicated ELB serves only with an L7 flavor.",
             "Add l7_flavor_name (e.g. L7_flavor.elb.s1.small) or l7_flavor_id to elb.autocreate.",
         )
-    if elb.managed is not None and not elb.managed.l7_flavor_id:
+    if elb.managed is not None and not (elb.managed.l7_flavor_id or "").strip():
         yield rule("PT212").finding(
             context.name,
             path(context.prefix, "elb.managed.l7FlavorId"),

@@ -15,20 +15,19 @@ from ...core.model import (
     PUBLIC_AUTOCREATE_FIELDS,
     Autocreate,
     ManagedElb,
+    PortConfig,
     ServiceConfig,
 )
-from ...core.versions import VersionGate
+from ...core.names import is_dns_1035_label, is_dns_1123_label, port_name_problem
+from ...core.versions import GateResult, VersionGate
 from ..access import service_access
 from ..catalogue import rule
 from ..facts import ClusterFacts
-from .annotations import check_annotations
+from .annotations import check_annotations, listeners
 from .common import gate_findings
 from .common import path as _path
 from .existing_elb import check_existing
 
-DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-IANA_SVC_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 ELB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 # Version gates of autocreate fields (cce-elb-annotations.md §2).
@@ -36,6 +35,18 @@ AUTOCREATE_FIELD_GATES: dict[str, VersionGate] = {
     "vip_subnet_cidr_id": VersionGate.of("v1.21"),
     "vip_address": VersionGate.of("v1.23.11-r0", "v1.25.6-r0", "v1.27.3-r0"),
 }
+# From these releases on, a dedicated ELB serves HTTP/HTTPS-only Services with a layer-7 flavor alone;
+# before, it needed a layer-4 flavor as well [OTC-HTTP].
+L7_ONLY_GATE = VersionGate.of("v1.19.16-r50", "v1.21.11-r10", "v1.23.9-r10", "v1.25.4-r10", "v1.27.1-r10")
+# Elastic ELB flavors (billed by use rather than by size) [OTC-CREATE].
+ELASTIC_FLAVOR_GATE = VersionGate.of("v1.21.10-r10", "v1.23.8-r10", "v1.25.3-r10")
+# Fixed flavors are sized `L4_flavor.elb.s1.small` ...; the elastic ones are `L4_flavor.elb.pro.max` and
+# `L7_flavor.elb.pro.max` (Huawei Cloud ELB API, ListFlavors). Other names are not classified.
+_FIXED_FLAVOR = re.compile(r"^L[47]_flavor\.elb\.s[0-9]+\.")
+_EXAMPLE_L7_FLAVOR = {"elastic": "L7_flavor.elb.pro.max", "fixed": "L7_flavor.elb.s1.small"}
+_ELASTIC_FLAVOR = re.compile(r"^L[47]_flavor\.elb\.pro\.|elastic", re.IGNORECASE)
+# Kubernetes turns on mixed TCP/UDP LoadBalancer Services (MixedProtocolLBService) by default from v1.24.
+MIXED_PROTOCOL_MINOR = (1, 24)
 
 
 Check = Callable[[ServiceConfig, ClusterFacts | None, str], Iterator[Diagnostic]]
@@ -49,7 +60,7 @@ def check_service(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
 def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
     pt401 = rule("PT401")
     name = service.name
-    if len(name) > 63 or not DNS_1035.match(name):
+    if not is_dns_1035_label(name):
         yield pt401.finding(
             name,
             _path(prefix, "name"),
@@ -57,7 +68,7 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
             "letter, at most 63 characters).",
             "Rename the service, e.g. 'web-api'.",
         )
-    if len(service.namespace) > 63 or not DNS_1123_LABEL.match(service.namespace):
+    if not is_dns_1123_label(service.namespace):
         yield pt401.finding(
             name, _path(prefix, "namespace"), f"namespace {service.namespace!r} is not a DNS-1123 label."
         )
@@ -88,11 +99,11 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
         target = port.target_port
         if isinstance(target, int) and not 1 <= target <= 65535:
             yield pt401.finding(name, f"{where}.targetPort", f"targetPort {target} is outside 1-65535.")
-        if isinstance(target, str) and (len(target) > 15 or not IANA_SVC_NAME.match(target)):
+        if isinstance(target, str) and (problem := port_name_problem(target)):
             yield pt401.finding(
                 name,
                 f"{where}.targetPort",
-                f"targetPort {target!r} is neither a number nor a container port name.",
+                f"targetPort {target!r} is neither a number nor a container port name ({problem}).",
             )
         if seen_ports[(port.port, port.protocol)] > 1:
             yield pt401.finding(
@@ -109,12 +120,57 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
                 "Name the port, e.g. 'http'.",
             )
         if port.name is not None:
-            if len(port.name) > 63 or not DNS_1035.match(port.name):
-                yield pt401.finding(
-                    name, f"{where}.name", f"port name {port.name!r} is not a DNS-1035 label."
-                )
+            yield from _port_name_findings(service, port, f"{where}.name")
             if seen_names[port.name] > 1:
                 yield pt401.finding(name, f"{where}.name", f"port name {port.name!r} is used twice.")
+
+
+def reuses_port_name(port: PortConfig) -> bool:
+    """The component declares a container port, named like the Service port, for each numeric target."""
+    return not isinstance(port.target_port, str)
+
+
+def _port_name_findings(service: ServiceConfig, port: PortConfig, where: str) -> Iterator[Diagnostic]:
+    name = port.name or ""
+    if not is_dns_1123_label(name):
+        yield rule("PT401").finding(
+            service.name,
+            where,
+            f"port name {name!r} is not a DNS-1123 label (lowercase letters, digits and '-', starting and "
+            "ending with a letter or digit, at most 63 characters).",
+            "Rename the port, e.g. 'http' or '80-tcp'.",
+        )
+    elif reuses_port_name(port) and (problem := port_name_problem(name)):
+        yield rule("PT401").finding(
+            service.name,
+            where,
+            f"port name {name!r} is also the name of the container port the component declares, which "
+            f"Kubernetes requires to be an IANA service name: {problem}; the API server would reject the "
+            "Deployment at `pulumi up`.",
+            "Rename the port to at most 15 lowercase letters, digits and single '-', with a letter, e.g. "
+            "'http' or 'metrics-8080'.",
+        )
+
+
+def check_protocols(
+    service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    for index, port in enumerate(service.ports):
+        if port.protocol == "SCTP":
+            yield rule("PT410").finding(
+                service.name,
+                _path(prefix, f"ports[{index}].protocol"),
+                f"port {port.port} is SCTP; ELB listeners are TCP or UDP.",
+            )
+    protocols = {p.protocol for p in service.ports}
+    mixed = {"TCP", "UDP"} <= protocols
+    if mixed and cluster is not None and not cluster.version.at_least_minor(*MIXED_PROTOCOL_MINOR):
+        yield rule("PT411").finding(
+            service.name,
+            _path(prefix, "ports"),
+            f"TCP and UDP ports in one LoadBalancer Service need Kubernetes v1.24 or later (cluster is "
+            f"{cluster.version}); older API servers reject the Service.",
+        )
 
 
 def check_elb_source(
@@ -183,6 +239,14 @@ def check_autocreate(
     if auto is None:
         return
     where = _path(prefix, "elb.autocreate")
+    public_fields = [f for f in PUBLIC_AUTOCREATE_FIELDS if getattr(auto, f) is not None]
+    if auto.type != "public" and public_fields:
+        yield rule("PT213").finding(
+            service.name,
+            f"{where}.type",
+            f"{', '.join(public_fields)} set, but type is {auto.type or 'not set (inner)'}: CCE creates a private "
+            "ELB without an EIP and ignores them.",
+        )
     if auto.type == "public":
         missing = [f for f in PUBLIC_AUTOCREATE_FIELDS if getattr(auto, f) is None]
         if missing:
@@ -209,21 +273,23 @@ def check_autocreate(
                 service.name, f"{where}.bandwidth_size", problem, _nearest_sizes(auto.bandwidth_size)
             )
     if service.elb.dedicated:
-        if not auto.available_zone:
+        if not any(_given(zone) for zone in auto.available_zone or []):
+            blank = " (an empty name counts as none)" if auto.available_zone else ""
             yield rule("PT207").finding(
                 service.name,
                 f"{where}.available_zone",
-                "a dedicated autocreated ELB needs available_zone.",
+                f"a dedicated autocreated ELB needs available_zone{blank}.",
                 "Add available_zone: [<az>], e.g. [cn-north-4a].",
             )
-        layer4 = [p for p in service.ports if p.protocol in ("TCP", "UDP")]
-        if layer4 and not (auto.l4_flavor_name or auto.l4_flavor_id):
-            yield rule("PT207").finding(
-                service.name,
-                f"{where}.l4_flavor_name",
-                f"port {layer4[0].port}/{layer4[0].protocol} needs a layer-4 flavor on a dedicated ELB.",
-                "Add l4_flavor_name (e.g. L4_flavor.elb.s1.small) or l4_flavor_id.",
-            )
+        has_l4 = _given(auto.l4_flavor_name) or _given(auto.l4_flavor_id)
+        yield from _layer4_flavor_findings(
+            service,
+            cluster,
+            f"{where}.l4_flavor_name",
+            has_l4,
+            "Add l4_flavor_name (e.g. L4_flavor.elb.s1.small) or l4_flavor_id.",
+        )
+        yield from _flavor_kind_findings(service, cluster, where, auto)
     elif service.elb.annotation_class == "union":
         for field in DEDICATED_ONLY_AUTOCREATE_FIELDS:
             if getattr(auto, field) is not None:
@@ -235,6 +301,86 @@ def check_autocreate(
             if getattr(auto, field) is None:
                 continue
             yield from gate_findings(service.name, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
+
+
+def _given(text: str | None) -> bool:
+    """CCE's own examples write `""` for a value to fill in: blank counts as missing."""
+    return text is not None and text.strip() != ""
+
+
+def _layer4_flavor_findings(
+    service: ServiceConfig, cluster: ClusterFacts | None, where: str, has_l4: bool, fix: str
+) -> Iterator[Diagnostic]:
+    """PT207 for a dedicated ELB without the layer-4 flavor its listeners need."""
+    if has_l4:
+        return
+    served = listeners(service)
+    layer4 = [listener for listener in served if listener.protocol in ("TCP", "UDP")]
+    if layer4:
+        yield rule("PT207").finding(
+            service.name,
+            where,
+            f"port {layer4[0].port}/{layer4[0].protocol} needs a layer-4 flavor on a dedicated ELB.",
+            fix,
+        )
+        return
+    http = [listener for listener in served if listener.protocol in ("HTTP", "HTTPS")]
+    if not http or cluster is None:
+        return
+    result = L7_ONLY_GATE.evaluate(cluster.version)
+    first = f"{http[0].protocol} port {http[0].port}"
+    if result is GateResult.NOT_MET:
+        yield rule("PT207").finding(
+            service.name,
+            where,
+            f"before {L7_ONLY_GATE.describe().removesuffix(' or later')}, a dedicated ELB serves {first} "
+            f"only with a layer-4 flavor as well (cluster is {cluster.version}).",
+            fix,
+        )
+    elif result is GateResult.UNPROVEN:
+        yield rule("PT107").finding(
+            service.name,
+            where,
+            f"a layer-7 flavor alone serves {first} from {L7_ONLY_GATE.describe()}; the declared "
+            f"{cluster.version} cannot prove it.",
+            "Declare the full cluster version (vX.Y.Z-rN), or add a layer-4 flavor as well.",
+        )
+
+
+def _flavor_kind(name: str | None) -> str | None:
+    if not _given(name):
+        return None
+    assert name is not None
+    if _ELASTIC_FLAVOR.search(name):
+        return "elastic"
+    if _FIXED_FLAVOR.match(name):
+        return "fixed"
+    return None
+
+
+def _flavor_kind_findings(
+    service: ServiceConfig, cluster: ClusterFacts | None, where: str, auto: Autocreate
+) -> Iterator[Diagnostic]:
+    l4, l7 = _flavor_kind(auto.l4_flavor_name), _flavor_kind(auto.l7_flavor_name)
+    if l4 and l7 and l4 != l7:
+        yield rule("PT214").finding(
+            service.name,
+            f"{where}.l7_flavor_name",
+            f"l4_flavor_name {auto.l4_flavor_name!r} is {l4} but l7_flavor_name {auto.l7_flavor_name!r} is "
+            f"{l7}; both must be elastic or both fixed.",
+            f"Use a {l4} layer-7 flavor, e.g. {_EXAMPLE_L7_FLAVOR[l4]}.",
+        )
+    if cluster is None:
+        return
+    for field, kind in (("l4_flavor_name", l4), ("l7_flavor_name", l7)):
+        if kind == "elastic":
+            yield from gate_findings(
+                service.name,
+                f"{where}.{field}",
+                f"the elastic flavor {getattr(auto, field)!r}",
+                ELASTIC_FLAVOR_GATE,
+                cluster,
+            )
 
 
 def _is_ipv4(text: str) -> bool:
@@ -266,13 +412,13 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
                 "a dedicated ELB needs the VPC id.",
                 "Add elb.managed.vpcId, or cluster.vpcId.",
             )
-        if any(p.protocol in ("TCP", "UDP") for p in service.ports) and not managed.l4_flavor_id:
-            yield rule("PT207").finding(
-                service.name,
-                f"{where}.l4FlavorId",
-                "TCP/UDP listeners on a dedicated ELB need a layer-4 flavor.",
-                "Add elb.managed.l4FlavorId (see `huaweicloud.dedicatedelb.get_flavors`).",
-            )
+        yield from _layer4_flavor_findings(
+            service,
+            cluster,
+            f"{where}.l4FlavorId",
+            _given(managed.l4_flavor_id),
+            "Add elb.managed.l4FlavorId (see `huaweicloud.dedicatedelb.get_flavors`).",
+        )
     else:
         for key, value in (
             ("availabilityZones", managed.availability_zones),
@@ -334,15 +480,29 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
                 )
 
 
+def check_local_pass_through(
+    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    if service.external_traffic_policy == "Local" and not service.pass_through:
+        yield rule("PT110").finding(
+            service.name,
+            _path(prefix, "passThrough"),
+            "passThrough is false, but with externalTrafficPolicy: Local CCE sets kubernetes.io/elb.pass-through "
+            "to onlyLocal: in-cluster calls to the ELB address go through the ELB. The component sends onlyLocal "
+            "itself, so the Service does not drift.",
+        )
+
+
 def check_cluster_support(
     service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
     if cluster is None:
         return
     version = cluster.version
-    pass_through = ann.pass_through_on(service)
     elb_class_path = _path(prefix, "elb.class")
-    if pass_through:
+    # The version rules judge what the user asked for: with Local and passThrough: false, CCE itself
+    # turns pass-through on (PT110), and an old cluster simply ignores it.
+    if service.pass_through:
         where = _path(prefix, "passThrough")
         if not version.at_least_minor(1, 16):
             yield rule("PT101").finding(
@@ -357,10 +517,6 @@ def check_cluster_support(
             service.name,
             elb_class_path,
             f"a dedicated ELB needs cluster v1.17 or later (cluster is {version}).",
-        )
-    if cluster.turbo and service.elb.annotation_class == "union" and pass_through:
-        yield rule("PT104").finding(
-            service.name, elb_class_path, "CCE Turbo cannot use pass-through with a shared ELB."
         )
     if cluster.turbo and service.external_traffic_policy == "Local" and not service.host_network:
         yield rule("PT105").finding(
@@ -389,6 +545,8 @@ def _unreachable_from_pods(service: ServiceConfig, cluster: ClusterFacts, field:
 
 SERVICE_CHECKS: tuple[Check, ...] = (
     check_spec,
+    check_protocols,
+    check_local_pass_through,
     check_elb_source,
     check_autocreate,
     check_existing,
