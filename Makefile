@@ -1,5 +1,6 @@
 # The two entry points of the README: `make preview` and `make test`.
-# Both create .venv and install requirements.txt into it when needed.
+# Both create .venv and install the development set (requirements-dev.txt: the runtime set in
+# requirements.txt, every extra, the test and lint toolchain) into it when needed.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,10 +9,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: preview test lint typecheck check bench clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 preview: $(STAMP)

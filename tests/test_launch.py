@@ -7,9 +7,11 @@ import re
 import subprocess
 import sys
 from importlib.metadata import version
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -95,10 +97,13 @@ def test_cce_passthrough_version_prints_the_package_version() -> None:
     assert run.stdout == f"cce-passthrough {cce_passthrough.__version__}\n"
 
 
-def test_pulumi_preview_in_this_directory_runs_the_program_and_dev_needs_no_huaweicloud() -> None:
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_pulumi_preview_in_this_directory_runs_the_program_and_autocreate_needs_no_huaweicloud(
+    stack: str,
+) -> None:
     project = load_project(ROOT)
-    config = load_stack_config(project, project.stack_file("dev"))
-    with FakeEngine(project=project.name, stack="dev") as engine:
+    config = load_stack_config(project, project.stack_file(stack))
+    with FakeEngine(project=project.name, stack=stack) as engine:
         run = run_program(
             ROOT,
             engine,
@@ -108,10 +113,14 @@ def test_pulumi_preview_in_this_directory_runs_the_program_and_dev_needs_no_huaw
         )
     assert run.returncode == 0, run.stderr[-3000:]
     assert {"pulumi:pulumi:Stack", "pulumi:providers:kubernetes", TOKEN} <= engine.types()
-    service = engine.named("nginx-service")
-    assert service.provider.startswith("urn:pulumi:dev::cce-passthrough::pulumi:providers:kubernetes::")
-    # A stack without a lookup or a managed ELB needs nothing of Huawei Cloud: no provider, resource,
-    # invoke, and not even the SDK's import (CCE creates the autocreated ELB itself).
+    services = [r for r in engine.registrations if r.type == "kubernetes:core/v1:Service"]
+    assert services
+    assert all(
+        s.provider.startswith(f"urn:pulumi:{stack}::cce-passthrough::pulumi:providers:kubernetes::")
+        for s in services
+    )
+    # CCE creates an autocreated ELB itself: with no lookup either, the stack needs nothing of Huawei Cloud,
+    # no provider, resource or invoke, and not even the SDK's import.
     assert not [t for t in engine.types() if "huaweicloud" in t]
     assert engine.invokes == []
     imported = {
@@ -119,3 +128,14 @@ def test_pulumi_preview_in_this_directory_runs_the_program_and_dev_needs_no_huaw
     }
     assert "pulumi_kubernetes" in imported
     assert not {m for m in imported if m.startswith("pulumi_huaweicloud")}
+
+
+def test_the_readme_installs_the_huaweicloud_plugin_from_its_v_tagged_release() -> None:
+    plugin = json.loads(files("pulumi_huaweicloud").joinpath("pulumi-plugin.json").read_text())
+    # Pulumi fills `${VERSION}` in as 0.0.12; the release (and its download directory) is tagged v0.0.12.
+    assert plugin["server"].endswith("/releases/download/${VERSION}")
+    pinned = version("pulumi-huaweicloud")
+    server = plugin["server"].replace("${VERSION}", f"v{pinned}")
+    command = f"pulumi plugin install resource huaweicloud {pinned} --server {server}"
+    readme = " ".join((ROOT / "README.md").read_text().replace("\\\n", " ").split())
+    assert command in readme

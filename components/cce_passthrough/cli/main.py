@@ -154,7 +154,14 @@ def _run_preview(args: argparse.Namespace) -> int:
     import gc
 
     from ..offline.preview import preview
+    from .extras import missing_extra
     from .tree import render_tree
+
+    for flag, wanted in (("--policy-pack", args.policy_pack), ("--render", args.render is not None)):
+        missing = missing_extra(flag) if wanted else None
+        if missing is not None:
+            print(missing, file=sys.stderr)
+            return EXIT_UNUSABLE
 
     # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
     # collector's reach, each full collection during the run no longer walks them (bench/). Once per

@@ -2,7 +2,8 @@
 
 `PolicyPack(...)` would start a gRPC server and block; the analyzer servicer behind it is what the
 Pulumi CLI talks to, so calling it directly gives the same diagnostics `pulumi preview --policy-pack`
-prints. It is a private class of pulumi-policy, pinned in requirements.txt and used only here.
+prints. It is a private class of pulumi-policy (the `policy` extra, pinned in requirements-dev.txt), used
+only here.
 """
 
 from collections.abc import Mapping, Sequence
