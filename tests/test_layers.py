@@ -23,7 +23,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "rules": frozenset({"rules", "core"}),
     "wiring": frozenset({"wiring", "rules", "core"}),
     "offline": frozenset({"offline", "wiring", "rules", "core"}),
-    "cli": frozenset({"cli", "offline", "wiring", "rules", "core", "backend"}),
+    "cli": frozenset({"cli", "offline", "wiring", "rules", "core", "backend", "live"}),
     "backend": frozenset({"backend"}),
     "live": frozenset({"live", "rules", "core"}),
 }

@@ -29,4 +29,4 @@ def test_every_field_a_rule_reads_is_plain() -> None:
     outputs = set(schema["resources"][TOKEN]["properties"])
     assert {"serviceName", "namespace", "elbId", "loadBalancerIp", "publicIp", "annotations"} <= outputs
     elb = schema["types"]["cce-passthrough:index:ElbArgs"]["properties"]
-    assert set(elb) == {"class", "autocreate", "existing", "managed", "shareWith"}
+    assert set(elb) == {"class", "autocreate", "autocreateJson", "existing", "managed", "shareWith"}

@@ -341,6 +341,20 @@ CASES = [
         svc(ports=[{"name": "http", "port": 65535}]),
     ),
     case(
+        "selector-not-among-the-pod-labels",
+        "PT401",
+        "services[0].selector",
+        svc(labels={"app": "nginx"}, selector={"app": "web"}),
+        svc(labels={"app": "nginx", "tier": "web"}, selector={"app": "nginx"}),
+    ),
+    case(
+        "container-name-not-dns-1123",
+        "PT401",
+        "services[0].containerName",
+        svc(containerName="Container_0"),
+        svc(containerName="container-0"),
+    ),
+    case(
         "node-port-out-of-range",
         "PT401",
         "services[0].ports[0].nodePort",

@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="what a rule checks, why, how to fix it, and its source")
     explain.add_argument("code", help="a rule code, e.g. PT302")
     add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
+    from .adopt import add_parser as add_adopt_parser
+
+    add_adopt_parser(sub)
     return parser
 
 
@@ -272,6 +275,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _run_adopt(args: argparse.Namespace) -> int:
+    from ..live.errors import LiveError
+    from ..live.stackfile import StackFileRefusedError, write_entry
+    from ..offline.stackconfig import load_project
+    from .adopt import adopt, read_live, render_text, write_import_file
+
+    try:
+        project = load_project(args.project)
+        stack_file = project.stack_file(args.stack)
+        live_service, deployments = read_live(args)
+        result = adopt(args.project, stack_file, live_service, deployments)
+    except LiveError as exc:
+        print(exc.diagnostic(args.service, "adopt").render(), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (StackFileError, StackFileRefusedError) as exc:
+        print(f"cce-passthrough: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    wrote = None
+    if args.write and result.ok and result.entry is not None:
+        try:
+            write_entry(stack_file, result.entry)
+            wrote = stack_file
+        except StackFileRefusedError as exc:
+            from ..rules.catalogue import rule
+
+            result.findings.append(rule("PT534").finding(result.entry["name"], str(stack_file), f"{exc}."))
+    if args.import_file is not None and result.import_document is not None:
+        try:
+            write_import_file(args.import_file, result.import_document)
+        except OSError as exc:
+            print(
+                f"cce-passthrough: error: cannot create {args.import_file}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return EXIT_UNUSABLE
+    if args.json:
+        payload = {
+            "ok": result.ok,
+            "entry": result.entry,
+            "import": result.import_document,
+            "diagnostics": [d.to_dict() for d in result.findings],
+            "written": str(wrote) if wrote else None,
+        }
+        print(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(render_text(result, wrote), end="")
+    return EXIT_OK if result.ok and not any(f.code == "PT534" for f in result.findings) else EXIT_FINDINGS
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "preview":
         return _run_preview(args)
@@ -279,6 +331,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_rules(args.json, args.markdown)
     if args.command == "backend":
         return run_backend(args)
+    if args.command == "adopt":
+        return _run_adopt(args)
     return _run_explain(args.code)
 
 

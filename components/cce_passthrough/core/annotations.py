@@ -49,6 +49,8 @@ def autocreate_value(service: ServiceConfig) -> str | None:
     autocreate = service.elb.autocreate
     if autocreate is None:
         return None
+    if service.elb.autocreate_json is not None:
+        return service.elb.autocreate_json  # the annotation's own bytes, as the Service already has them
     return json.dumps(autocreate.to_annotation_object(), separators=(",", ":"))
 
 

@@ -7,10 +7,12 @@ cross-field constraints are rules in `checks/`, so every finding carries a catal
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 
 def _integral_float_to_int(value: object) -> object:
@@ -161,9 +163,40 @@ class SharedElbRef(_ConfigModel):
 class ElbConfig(_ConfigModel):
     elb_class: str | None = Field(default=None, alias="class")
     autocreate: Autocreate | None = None
+    autocreate_json: str | None = None
+    """`autocreate` as the annotation's own text, sent byte for byte: CCE cannot change the annotation,
+    so an existing Service keeps its exact bytes (another key order or spacing would replace it)."""
     existing: ExistingElb | None = None
     managed: ManagedElb | None = None
     share_with: str | SharedElbRef | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _autocreate_from_text(cls, data: Any) -> Any:
+        """`autocreateJson` is read into `autocreate`, so every check sees the same typed object."""
+        if not isinstance(data, dict):
+            return data
+        key = next((k for k in ("autocreateJson", "autocreate_json") if k in data), None)
+        text = data.get(key) if key else None
+        if not isinstance(text, str):
+            return data
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "autocreate_json", "autocreateJson is not JSON: {problem}", {"problem": str(exc)}
+            ) from None
+        if not isinstance(parsed, dict):
+            raise PydanticCustomError("autocreate_json", "autocreateJson must be a JSON object", {})
+        given = data.get("autocreate")
+        if given is None:
+            return {**data, "autocreate": parsed}
+        declared = given.to_annotation_object() if isinstance(given, Autocreate) else given
+        if declared != parsed:
+            raise PydanticCustomError(
+                "autocreate_json", "give autocreate or autocreateJson, not both with different values", {}
+            )
+        return data
 
     @property
     def annotation_class(self) -> str | None:
@@ -198,6 +231,20 @@ class ServiceConfig(_ConfigModel):
     pass_through: bool = True
     host_network: bool = False
     annotations: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] | None = None
+    """Labels of the pods, and by default of the Deployment and the Service; unset: the recommended
+    `app.kubernetes.io/*` set."""
+    service_labels: dict[str, str] | None = None
+    """The Service's own labels, when they differ from `labels`."""
+    deployment_labels: dict[str, str] | None = None
+    """The Deployment's own labels, when they differ from `labels` (`{}`: none)."""
+    selector: dict[str, str] | None = None
+    """The Service selector and the Deployment's matchLabels; unset: `labels`, or the recommended
+    `app.kubernetes.io/name` and `instance` pair."""
+    container_name: str | None = None
+    """The container's name; unset: the service name."""
+    container_ports: bool = True
+    """Declare the Service's target ports on the container (false: no `ports` on the container)."""
 
 
 class StackConfig(_ConfigModel):

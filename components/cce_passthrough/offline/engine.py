@@ -49,6 +49,8 @@ class PlannedResource:
     """Input name -> the URNs that input waits for (what makes `dependencies`)."""
     action: str = "create"
     """`create` for a registration, `read` for `Resource.get`: a preview without state creates all."""
+    ignore_changes: list[str] = field(default_factory=list)
+    """Input paths whose changes the engine ignores (the recorded value is kept)."""
 
 
 @dataclass
@@ -295,6 +297,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 replace_on_changes=list(request.replaceOnChanges),
                 dependencies=sorted(set(request.dependencies)),
                 inputs=self._inputs(request.object) if request.type != STACK_TYPE else {},
+                ignore_changes=list(request.ignoreChanges),
                 property_dependencies={
                     key: sorted(set(deps.urns))
                     for key, deps in sorted(request.propertyDependencies.items())

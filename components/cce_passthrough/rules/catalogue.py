@@ -731,6 +731,60 @@ _RULES = [
         "with kubectl describe service.",
         (*_SYNC_EVENT, src.K8S_APISERVER_EVENT_TTL),
     ),
+    # adopt: an existing Service and Deployment brought under the stack.
+    Rule(
+        "PT530",
+        E,
+        "adopt: the first plan after the import would replace the object",
+        "After `pulumi import` the state holds every live field; a field the stack renders differently "
+        "under an immutable path (kubernetes.io/elb.class, elb.id, elb.autocreate, spec.clusterIP, a "
+        "Deployment's selector) makes Pulumi delete and recreate the object: a new ELB and a new address.",
+        "Do not import: make the entry render the live value (the message names the field), or keep the "
+        "object out of the stack.",
+        "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/diff.go "
+        "https://www.pulumi.com/docs/iac/adopting-pulumi/import/",
+    ),
+    Rule(
+        "PT531",
+        W,
+        "adopt: the first plan after the import would change the object in place",
+        "A live field the stack entry renders differently, or does not render at all, shows as an update "
+        "after `pulumi import`; `pulumi up` would then apply the stack's version.",
+        "Check the change the message names; accept it, or adjust the entry so that it renders the live value.",
+        "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/provider.go "
+        "https://www.pulumi.com/docs/iac/adopting-pulumi/import/",
+    ),
+    Rule(
+        "PT532",
+        W,
+        "adopt: a live setting the stack cannot express is kept but not managed",
+        "The component leaves fields the API server defaults (session affinity, rollout strategy, ...) to "
+        "the cluster; a live value that differs from the default survives the import but is not in the "
+        "stack, so a new environment built from the stack would not have it.",
+        "Keep the value in mind when rebuilding the service elsewhere, or reset it to the default.",
+        "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/ "
+        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/",
+    ),
+    Rule(
+        "PT533",
+        E,
+        "adopt: the live objects cannot become a stack entry",
+        "The component makes a Deployment and a LoadBalancer Service of the same name whose ELB is named by "
+        "kubernetes.io/elb.class and elb.id or elb.autocreate; a Service without them, or without a "
+        "Deployment of its name, cannot be expressed.",
+        "Adopt a LoadBalancer Service with its ELB annotations and a Deployment of the same name.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html "
+        "https://support.huaweicloud.com/intl/en-us/bestpractice-cce/cce_bestpractice_0301.html",
+    ),
+    Rule(
+        "PT534",
+        E,
+        "adopt --write: the stack file was not written",
+        "adopt edits the stack file in place only when it is a regular file (not a link), parses, has a "
+        "services list, does not already hold a service of that name, and did not change while adopt ran.",
+        "Fix what the message names, or add the printed entry to the stack file by hand.",
+        "https://www.pulumi.com/docs/iac/concepts/projects/project-file/",
+    ),
 ]
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in sorted(_RULES, key=lambda r: r.code)}

@@ -116,6 +116,7 @@ ElbArgs = TypedDict(
     {
         "class": str,
         "autocreate": NotRequired[AutocreateArgs],
+        "autocreate_json": NotRequired[str],
         "existing": NotRequired[ExistingElbArgs],
         "managed": NotRequired[ManagedElbArgs],
         "share_with": NotRequired[SharedElbArgs],
@@ -146,3 +147,15 @@ class PassThroughServiceArgs(TypedDict):
     host_network: NotRequired[bool]
     annotations: NotRequired[dict[str, str]]
     """Further `kubernetes.io/elb.*` annotations; validated too."""
+    labels: NotRequired[dict[str, str]]
+    """Pod labels, and by default the Deployment's and the Service's; unset: the recommended set."""
+    service_labels: NotRequired[dict[str, str]]
+    """The Service's labels when they differ from `labels`."""
+    deployment_labels: NotRequired[dict[str, str]]
+    """The Deployment's labels when they differ from `labels` (empty: none)."""
+    selector: NotRequired[dict[str, str]]
+    """Service selector and Deployment matchLabels; unset: `labels`, or the recommended name/instance pair."""
+    container_name: NotRequired[str]
+    """The container's name; unset: the component's name."""
+    container_ports: NotRequired[bool]
+    """Declare the target ports on the container (default true)."""

@@ -7,8 +7,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ..core import annotations as ann
+from ..core import workload
 from ..core.diagnostics import Diagnostic
 from ..core.model import ManagedElb, ServiceConfig, SharedElbRef
+from ..core.ownership import deployment_cluster_fields, service_cluster_fields
 from ..rules.checks.existing_elb import elb_id_findings
 from ..rules.config import parse_component_args
 from ..rules.evaluate import evaluate
@@ -18,20 +20,6 @@ from .lookup import PulumiCloud
 from .publish import publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
-
-
-def recommended_labels(name: str) -> dict[str, str]:
-    return {
-        "app": name,
-        "app.kubernetes.io/name": name,
-        "app.kubernetes.io/instance": name,
-        "app.kubernetes.io/managed-by": "pulumi",
-        "app.kubernetes.io/part-of": "cce-passthrough",
-    }
-
-
-def selector_labels(name: str) -> dict[str, str]:
-    return {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
 
 
 class PassThroughService(pulumi.ComponentResource):
@@ -210,7 +198,7 @@ class PassThroughService(pulumi.ComponentResource):
     ) -> k8s.apps.v1.Deployment:
         core = k8s.core.v1
         container_ports = []
-        for port in service.ports:
+        for port in service.ports if service.container_ports else []:
             target = port.target_port if port.target_port is not None else port.port
             if isinstance(target, int):  # a named targetPort refers to a port the image declares itself
                 container_ports.append(
@@ -221,27 +209,39 @@ class PassThroughService(pulumi.ComponentResource):
             resources = core.ResourceRequirementsArgs(
                 requests=service.resources.requests, limits=service.resources.limits
             )
-        labels = recommended_labels(name)
         pod = core.PodSpecArgs(
             containers=[
-                core.ContainerArgs(name=name, image=service.image, ports=container_ports, resources=resources)
+                core.ContainerArgs(
+                    name=workload.container_name(service),
+                    image=service.image,
+                    ports=container_ports or None,
+                    resources=resources,
+                )
             ],
             image_pull_secrets=[
                 core.LocalObjectReferenceArgs(name=secret) for secret in service.image_pull_secrets
-            ],
+            ]
+            or None,
             host_network=True if service.host_network else None,
+        )
+        opts = pulumi.ResourceOptions.merge(
+            child,
+            # Defaults the API server fills in are the cluster's: an adopted Deployment keeps them unchanged.
+            pulumi.ResourceOptions(ignore_changes=[f.path for f in deployment_cluster_fields(service)]),
         )
         return k8s.apps.v1.Deployment(
             f"{name}-deployment",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=service.namespace, labels=labels),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=name, namespace=service.namespace, labels=workload.deployment_labels(service) or None
+            ),
             spec=k8s.apps.v1.DeploymentSpecArgs(
                 replicas=service.replicas,
-                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=selector_labels(name)),
+                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=workload.selector(service)),
                 template=core.PodTemplateSpecArgs(
-                    metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels), spec=pod
+                    metadata=k8s.meta.v1.ObjectMetaArgs(labels=workload.pod_labels(service) or None), spec=pod
                 ),
             ),
-            opts=child,
+            opts=opts,
         )
 
     def _service(
@@ -268,6 +268,9 @@ class PassThroughService(pulumi.ComponentResource):
                 # CCE rejects changes to these annotations; a named Service must go before its replacement.
                 replace_on_changes=ann.replace_on_changes_paths(),
                 delete_before_replace=True,
+                # What the API server allocates and CCE writes back is theirs, not drift: an adopted
+                # Service keeps its cluster IP, node ports and CCE's elb.id (whose change would replace it).
+                ignore_changes=[f.path for f in service_cluster_fields(service, annotations)],
             ),
         )
         return core.Service(
@@ -275,12 +278,12 @@ class PassThroughService(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name=name,
                 namespace=service.namespace,
-                labels=recommended_labels(name),
+                labels=workload.service_labels(service) or None,
                 annotations=dict(annotations),
             ),
             spec=core.ServiceSpecArgs(
                 type="LoadBalancer",
-                selector=selector_labels(name),
+                selector=workload.selector(service),
                 ports=ports,
                 external_traffic_policy=service.external_traffic_policy,
             ),

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from ...core import annotations as ann
+from ...core import workload
 from ...core.diagnostics import Diagnostic
 from ...core.model import (
     DEDICATED_ONLY_AUTOCREATE_FIELDS,
@@ -123,6 +124,36 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
             yield from _port_name_findings(service, port, f"{where}.name")
             if seen_names[port.name] > 1:
                 yield pt401.finding(name, f"{where}.name", f"port name {port.name!r} is used twice.")
+    yield from _workload_findings(service, prefix)
+
+
+def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnostic]:
+    """Container name and selector: the API server rejects a Deployment whose selector its own pods do not
+    match, and a container name that is not a DNS-1123 label."""
+    pt401 = rule("PT401")
+    name = service.name
+    container = workload.container_name(service)
+    if not is_dns_1123_label(container):
+        yield pt401.finding(
+            name, _path(prefix, "containerName"), f"container name {container!r} is not a DNS-1123 label."
+        )
+    selector, labels = workload.selector(service), workload.pod_labels(service)
+    if not selector:
+        yield pt401.finding(
+            name,
+            _path(prefix, "selector"),
+            "the selector is empty: the Service would select no pod and the Deployment is invalid.",
+            "Set selector to one or more of the pod labels, e.g. {app: " + name + "}.",
+        )
+    missing = {k: v for k, v in selector.items() if labels.get(k) != v}
+    if missing:
+        yield pt401.finding(
+            name,
+            _path(prefix, "selector"),
+            f"the selector {missing} is not among the pod labels {labels}: the Deployment would not own "
+            "its pods and the Service would send traffic to none.",
+            "Make every selector label one of the pod labels (labels).",
+        )
 
 
 def reuses_port_name(port: PortConfig) -> bool:
