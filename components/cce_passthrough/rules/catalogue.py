@@ -478,7 +478,7 @@ _RULES = [
         "directory would block the preview or never end, and a missing or unreadable file has nothing to "
         "preview. The command cannot run (exit 2).",
         "Pass the path of the stack file itself (stacks/Pulumi.<stack>.yaml), readable and UTF-8 encoded.",
-        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/ and docs/reliability.md",
+        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/",
     ),
     Rule(
         "PT906",
@@ -497,7 +497,7 @@ _RULES = [
         "themselves; the file is refused before anything is expanded when its size, its nesting or its "
         "expansion passes the documented limits. The command cannot run (exit 2).",
         "Write the values out, without aliases that expand to such a size or refer to themselves.",
-        "https://yaml.org/spec/1.2.2/#3222-anchors-and-aliases and docs/reliability.md",
+        "https://yaml.org/spec/1.2.2/#3222-anchors-and-aliases",
     ),
     Rule(
         "PT908",
@@ -516,7 +516,7 @@ _RULES = [
         "!!binary, !!set, !!omap or a custom !Tag would silently become something else on its way to the "
         "program.",
         "Remove the tag and write the value as plain text, a number, a list or a mapping.",
-        "https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration and https://yaml.org/type/",
+        "https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration https://yaml.org/type/",
     ),
     Rule(
         "PT910",
@@ -533,7 +533,7 @@ _RULES = [
         "number too long for any setting",
         "No setting takes a number of more than 64 characters; reading one costs time and memory for nothing.",
         "Use a number in the range the setting documents.",
-        "https://yaml.org/type/int.html and docs/reliability.md",
+        "https://yaml.org/type/int.html",
     ),
     # Live access (the `live` package: verify, doctor, adopt). One code per kind of failure, whatever
     # the API; the message names the API and the call.
