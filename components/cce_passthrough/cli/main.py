@@ -17,6 +17,7 @@ from .. import __version__
 from ..backend import add_backend_parser, run_backend
 from ..offline.engine import PlanResult
 from ..rules.catalogue import CATALOGUE
+from .verify import add_verify_parser
 
 if TYPE_CHECKING:
     from ..offline.analyze import PolicyFinding
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     rules_format.add_argument("--markdown", action="store_true", help="the rule reference, docs/rules.md")
     explain = sub.add_parser("explain", help="what a rule checks, why, how to fix it, and its source")
     explain.add_argument("code", help="a rule code, e.g. PT302")
+    add_verify_parser(sub, _stack_name)
     add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     from .adopt import add_parser as add_adopt_parser
 
@@ -333,6 +335,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_backend(args)
     if args.command == "adopt":
         return _run_adopt(args)
+    if args.command == "verify":
+        from .verify import run_verify
+
+        return run_verify(args)
     return _run_explain(args.code)
 
 

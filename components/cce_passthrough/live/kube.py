@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import urllib3
 import yaml
 
 from .errors import Failure, LiveError, failure_for_status
@@ -183,6 +182,7 @@ class Kube:
         return str(self.api_client.configuration.host)
 
     def translate(self, exc: BaseException, operation: str) -> LiveError:
+        import urllib3
         from kubernetes.client.exceptions import ApiException, ApiTypeError, ApiValueError
 
         secrets = self.source.secrets
@@ -283,6 +283,7 @@ def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, conne
     """A client for the kubeconfig's current context. Only failed connection attempts are retried
     (`connect_retries`): a read that timed out or an answered request is never sent twice, since
     creating a Job twice is not harmless."""
+    import urllib3
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 

@@ -785,6 +785,85 @@ _RULES = [
         "Fix what the message names, or add the printed entry to the stack file by hand.",
         "https://www.pulumi.com/docs/iac/concepts/projects/project-file/",
     ),
+    # verify (issue 15): the verdicts other than "confirmed", and what the run did to the cluster.
+    Rule(
+        "PT590",
+        E,
+        "verify: traffic did not reach the ELB",
+        "The probe pod connected to the ELB address, yet Cloud Eye counted no matching new connections on the "
+        "ELB for the whole probe window: kube-proxy answered inside the cluster, as it does without "
+        "pass-through.",
+        "Set passThrough: true (kubernetes.io/elb.pass-through) on the service, or fix the cluster fact the "
+        "message names, then run `pulumi up` and verify again.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0355.html "
+        "https://support.huaweicloud.com/intl/en-us/usermanual-elb/elb_ug_jk_0001.html",
+    ),
+    Rule(
+        "PT591",
+        W,
+        "verify inconclusive: Cloud Eye had no data for the probe in time",
+        "Cloud Eye publishes raw ELB samples about a minute late; without samples covering the probe, the "
+        "ELB's connection count cannot prove or disprove pass-through.",
+        "Run verify again with a longer --timeout, and check that the ELB id is the one the Service uses.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-elb/elb_ug_jk_0001.html",
+    ),
+    Rule(
+        "PT592",
+        W,
+        "verify inconclusive: the probe pod could not run",
+        "The probe Job's pod was never scheduled, could not pull its image, or did not finish in time, so no "
+        "request was made.",
+        "Fix what the message names (--node, --image with a mirror the cluster can pull, a longer --timeout).",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/job/ "
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/",
+    ),
+    Rule(
+        "PT593",
+        W,
+        "verify inconclusive: the probe could not connect to the ELB address",
+        "Without a connection there is nothing for the ELB to count; the cause is the network path (a backend "
+        "node behind a dedicated ELB on CCE Standard, a public address without egress, a listener or "
+        "security group), not pass-through itself.",
+        "Fix the path the message names and run verify again.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0355.html",
+    ),
+    Rule(
+        "PT594",
+        W,
+        "verify inconclusive: the service has no ELB id or address yet",
+        "verify probes the address in status.loadBalancer.ingress and reads the metrics of the ELB in "
+        "kubernetes.io/elb.id; a Service still <pending> has neither.",
+        "Wait until the Service has its ELB address (`cce-passthrough doctor` explains a pending one), or "
+        "pass --outputs with the stack's outputs.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0355.html",
+    ),
+    Rule(
+        "PT595",
+        W,
+        "verify inconclusive: no node without a backend pod for a dedicated ELB",
+        "On a CCE Standard cluster the private IP of a dedicated ELB is unreachable from the node that hosts "
+        "the backend pod and from other pods on that node, so the probe must run elsewhere.",
+        "Add a node or keep one free of backend pods (anti-affinity), or pass --node to accept the limitation.",
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0355.html",
+    ),
+    Rule(
+        "PT596",
+        INFO,
+        "verify removed a leftover probe Job of an earlier run",
+        "An interrupted run (killed before its cleanup) can leave its labelled Job behind; the next run "
+        "finds it by label and deletes it.",
+        "Nothing to do; the leftover is gone.",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/job/",
+    ),
+    Rule(
+        "PT597",
+        E,
+        "verify could not delete its probe Job",
+        "Everything verify creates is deleted at the end; when the delete call fails the Job stays until "
+        "its ttlSecondsAfterFinished (600 s) or a later run removes it.",
+        "Delete the Job the message names with kubectl, or run verify again.",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/job/",
+    ),
 ]
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in sorted(_RULES, key=lambda r: r.code)}
