@@ -523,3 +523,46 @@ def test_ctrl_c_mid_run_deletes_the_probe_job(
     assert "interrupted; the probe Job of this run was deleted" in err
     assert cluster.calls("DELETE", r"/apis/batch/v1/namespaces/default/jobs/cce-passthrough-verify-\w+")
     assert cluster.items("jobs") == []
+
+
+def _run_script(port: int, requests: int = 2) -> str:
+    env = {"TARGET_HOST": "127.0.0.1", "TARGET_PORT": str(port), "REQUESTS": str(requests), "PAUSE": "0"}
+    env.update(CONNECT_TIMEOUT="2", MAX_TIME="3", PATH=os.environ["PATH"])
+    done = subprocess.run(
+        ["/bin/sh", "-c", probe.SCRIPT], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout
+
+
+def test_the_probe_counts_a_tcp_port_that_speaks_no_http_as_connected() -> None:
+    import socket as sockets
+
+    listener = sockets.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def accept_and_close() -> None:
+        for _ in range(2):
+            connection, _ = listener.accept()
+            connection.close()
+
+    thread = threading.Thread(target=accept_and_close, daemon=True)
+    thread.start()
+    try:
+        result = probe.parse_log(_run_script(listener.getsockname()[1]))
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert (result.complete, result.requests, result.connected, result.http) == (True, 2, 2, {})
+    assert result.describe() == "2/2 connected (no HTTP answer)"
+
+
+def test_a_probe_log_cut_short_still_counts_the_requests_it_made() -> None:
+    log = (
+        "some banner of the image\n"
+        "cce-passthrough-probe request=1 connected=1 http=200 curl_exit=0\n"
+        "cce-passthrough-probe request=2 connected=0 http=000 curl_exit=7\n"
+    )
+    result = probe.parse_log(log)
+    assert (result.complete, result.attempted, result.connected, result.http) == (False, 2, 1, {"200": 1})
+    assert result.curl_exits == {"0": 1, "7": 1}

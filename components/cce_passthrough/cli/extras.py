@@ -9,7 +9,12 @@ import sys
 from importlib.metadata import PackageNotFoundError, requires
 
 # flag -> (module it imports, extra that installs the module)
-EXTRAS = {"--policy-pack": ("pulumi_policy", "policy"), "--render": ("kubernetes_validate", "render")}
+EXTRAS = {
+    "--policy-pack": ("pulumi_policy", "policy"),
+    "--render": ("kubernetes_validate", "render"),
+    # the extra installs the kubernetes client and the Huawei SDKs together
+    "verify": ("kubernetes", "live"),
+}
 
 
 def extra_requirements(extra: str) -> list[str]:

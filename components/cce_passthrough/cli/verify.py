@@ -155,7 +155,12 @@ def run_verify(args: argparse.Namespace) -> int:
     from ..live.kube import connect, resolve_kubeconfig
     from ..live.stackconfig import StackConfig
     from ..live.verify import read_target, verify
+    from .extras import missing_extra
 
+    missing = missing_extra("verify")
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return EXIT_UNUSABLE
     progress = ProgressDisplay(sys.stderr)
     previous = signal.signal(signal.SIGTERM, _signal_to_interrupt)
     kube = cloud = None
