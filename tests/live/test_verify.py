@@ -566,3 +566,21 @@ def test_a_probe_log_cut_short_still_counts_the_requests_it_made() -> None:
     result = probe.parse_log(log)
     assert (result.complete, result.attempted, result.connected, result.http) == (False, 2, 1, {"200": 1})
     assert result.curl_exits == {"0": 1, "7": 1}
+
+
+def test_a_probe_job_that_cannot_be_deleted_is_reported_with_the_command_that_removes_it(
+    cluster: FakeKube, elb: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from live.fake_kube import status_response
+
+    seed_cluster(cluster)
+    cluster.pod_script = PodScript(log=run_probe_script(elb.port))
+    cluster.fail(
+        "DELETE",
+        r"/apis/batch/v1/namespaces/default/jobs/[^/]+",
+        status_response(500, "InternalError", "etcd timeout"),
+    )
+    assert run(write_project(tmp_path / "p")) == 0
+    out = capsys.readouterr().out
+    assert "PT597 error: nginx: Job default/cce-passthrough-verify-" in out
+    assert "kubectl delete job -n default cce-passthrough-verify-" in out

@@ -260,6 +260,16 @@ def delete_job(kube: Kube, namespace: str, name: str) -> None:
             raise
 
 
+def _jobs_of_run(kube: Kube, namespace: str, run_id: str) -> list[str]:
+    jobs = kube.call(
+        f"list the probe Jobs in {namespace}",
+        kube.batch.list_namespaced_job,
+        namespace,
+        label_selector=f"{probe.LABEL_RUN}={run_id}",
+    )
+    return [job.metadata.name for job in jobs.items]
+
+
 def remove_leftovers(
     kube: Kube, namespaces: Sequence[str], run_id: str, progress: Progress
 ) -> list[Diagnostic]:
@@ -600,18 +610,24 @@ def verify_target(
                 )
             sleep(timing.poll_interval)
     finally:
-        if job_name is not None:
-            with _uninterruptible():
-                progress(f"{target.service}: deleting probe Job {target.namespace}/{job_name}")
+        with _uninterruptible():
+            try:
+                # interrupted while the create call was in flight: the Job may exist without our knowing
+                # its generated name, so look for it by this run's label
+                names = [job_name] if job_name is not None else _jobs_of_run(kube, target.namespace, run_id)
+            except LiveError:
+                names = []  # the next run removes it as a leftover
+            for name in names:
+                progress(f"{target.service}: deleting probe Job {target.namespace}/{name}")
                 try:
-                    delete_job(kube, target.namespace, job_name)
+                    delete_job(kube, target.namespace, name)
                 except LiveError as exc:
                     notes.append(
                         rule("PT597").finding(
                             target.service,
-                            f"Job {target.namespace}/{job_name}",
+                            f"Job {target.namespace}/{name}",
                             f"the probe Job could not be deleted: {exc.message}.",
-                            f"Delete it with `kubectl delete job -n {target.namespace} {job_name}`, or run "
+                            f"Delete it with `kubectl delete job -n {target.namespace} {name}`, or run "
                             "verify again, which removes leftovers first.",
                         )
                     )
