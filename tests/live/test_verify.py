@@ -584,3 +584,20 @@ def test_a_probe_job_that_cannot_be_deleted_is_reported_with_the_command_that_re
     out = capsys.readouterr().out
     assert "PT597 error: nginx: Job default/cce-passthrough-verify-" in out
     assert "kubectl delete job -n default cce-passthrough-verify-" in out
+
+
+def test_no_kubeconfig_stops_before_anything_with_the_fix(
+    huawei_env: FakeHuaweiCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(write_project(tmp_path / "p")) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("PT580 error: kubernetes: find a kubeconfig failed") and "Fix: Set KUBECONFIG" in err
+    )
+
+
+def test_an_unknown_service_is_refused(
+    cluster: FakeKube, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(write_project(tmp_path / "p"), "--service", "nope") == 2
+    assert "stack test has no service nope" in capsys.readouterr().err

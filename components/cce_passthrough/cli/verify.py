@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..live.errors import LiveError, clean
+from ..live.errors import LiveError
 from ..live.huawei import RetryPolicy
 from ..live.kube import Timeouts
 from ..live.probe import DEFAULT_IMAGE
@@ -205,11 +205,11 @@ def run_verify(args: argparse.Namespace) -> int:
         report = verify(kube, cloud, targets, options, cluster, progress)
     except _UnusableError as exc:
         progress.done()
-        print(f"cce-passthrough: error: {clean(str(exc))}", file=sys.stderr)
+        print(f"cce-passthrough: error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_UNUSABLE
     except LiveError as exc:
         progress.done()
-        print(clean(exc.render()), file=sys.stderr)
+        print(escape(exc.render()), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         progress.done()
