@@ -68,7 +68,9 @@ def _closure(names: set[str]) -> set[str]:
 
 
 def test_requirements_txt_pins_the_packages_own_dependencies_and_nothing_else() -> None:
-    assert set(_pins(ROOT / "requirements.txt")) == _declared(None)
+    assert set(_pins(ROOT / "requirements.txt")) == _declared(None), (
+        "requirements.txt pins exactly pyproject.toml's `dependencies`; an extra's pin goes to requirements-dev.txt"
+    )
     assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines()
 
 
