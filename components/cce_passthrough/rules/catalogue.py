@@ -32,7 +32,9 @@ class Rule:
     @property
     def sources(self) -> tuple[Source, ...]:
         if isinstance(self.cites, str):
-            return tuple(Source(url, url) for url in self.cites.split())
+            # `url`, `url url`, `url and url`, `url, url`: each address is its own source.
+            addresses = [word.strip(",;") for word in self.cites.split() if word not in ("and", ",", ";")]
+            return tuple(Source(address, address) for address in addresses if address)
         return self.cites
 
     @property
