@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from cce_passthrough.core import annotations as ann
@@ -61,7 +59,7 @@ def test_dev_is_the_seed_example(preview: bool) -> None:
     result, _ = run_stack("dev", preview=preview)
     service = result.resource("nginx-service").inputs
     annotations = service["metadata"]["annotations"]
-    assert json.loads(annotations[ann.AUTOCREATE]) == json.loads(SEED_AUTOCREATE)
+    assert annotations[ann.AUTOCREATE] == SEED_AUTOCREATE  # the string, byte for byte
     assert annotations[ann.CLASS] == "union"
     # externalTrafficPolicy: Local -> CCE keeps only onlyLocal, so that is what we send
     assert annotations[ann.PASS_THROUGH] == "onlyLocal"
@@ -78,8 +76,8 @@ def test_dev_is_the_seed_example(preview: bool) -> None:
         "limits": {"cpu": "100m", "memory": "200Mi"},
         "requests": {"cpu": "100m", "memory": "200Mi"},
     }
-    assert deployment["spec"]["selector"]["matchLabels"] == service["spec"]["selector"]
-    assert deployment["metadata"]["labels"]["app.kubernetes.io/name"] == "nginx"
+    assert deployment["spec"]["selector"]["matchLabels"] == service["spec"]["selector"] == {"app": "nginx"}
+    assert pod["containers"][0]["name"] == "container-0"
     # CCE creates the ELB: Pulumi declares no cloud resource
     assert not [r for r in result.resources if r.type.startswith("huaweicloud:")]
 
@@ -163,8 +161,8 @@ def test_outputs_name_every_service(stack: str, preview: bool) -> None:
             "annotations",
         }
         assert outputs["service_name"] == component.name
-        if not preview:
-            assert outputs["load_balancer_ip"] == "203.0.113.20"
+        if not preview:  # the ELB's private VIP, whatever else the ingress lists
+            assert outputs["load_balancer_ip"].startswith("192.168.0.")
 
 
 @pytest.mark.parametrize("stack", STACKS)

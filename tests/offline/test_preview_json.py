@@ -99,14 +99,15 @@ def test_integers_stay_integers(capsys: pytest.CaptureFixture[str]) -> None:
 def test_prod_deployment_waits_for_nothing_of_the_elb_chain(capsys: pytest.CaptureFixture[str]) -> None:
     _, payload = preview_json(capsys, "--stack", "prod")
     resources = by_name(payload)
-    assert resources["shop-deployment"]["dependencies"] == []
+    # only for the namespace it lives in, which the stack creates (createNamespaces: true)
+    assert resources["shop-deployment"]["dependencies"] == [resources["prod"]["urn"]]
 
 
 def test_prod_service_waits_for_the_elb_only(capsys: pytest.CaptureFixture[str]) -> None:
     _, payload = preview_json(capsys, "--stack", "prod")
     resources = by_name(payload)
     service_ = resources["shop-service"]
-    assert service_["dependencies"] == [resources["shop-elb"]["urn"]]
+    assert service_["dependencies"] == sorted([resources["shop-elb"]["urn"], resources["prod"]["urn"]])
     # ... and only for its annotations, which carry the ELB id
     assert service_["propertyDependencies"] == {"metadata": [resources["shop-elb"]["urn"]]}
     assert resources["shop-eip"]["urn"] not in service_["dependencies"]
@@ -126,11 +127,12 @@ def test_prod_elb_and_bandwidth_start_at_once_and_the_eip_waits_for_both(
     }
 
 
-def test_staging_deployments_wait_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_staging_deployments_wait_for_their_namespace_only(capsys: pytest.CaptureFixture[str]) -> None:
     _, payload = preview_json(capsys, "--stack", "staging")
+    namespace = by_name(payload)["staging"]["urn"]
     for resource in payload["resources"]:
         if resource["type"] == "kubernetes:apps/v1:Deployment":
-            assert resource["dependencies"] == [], resource["name"]
+            assert resource["dependencies"] == [namespace], resource["name"]
 
 
 def test_staging_share_with_service_waits_for_the_owner_service_only(
@@ -139,8 +141,9 @@ def test_staging_share_with_service_waits_for_the_owner_service_only(
     _, payload = preview_json(capsys, "--stack", "staging")
     resources = by_name(payload)
     # CCE writes the id of the ELB it created onto `web`; `api` needs it for its elb.id annotation.
-    assert resources["api-service"]["dependencies"] == [resources["web-service"]["urn"]]
-    assert resources["web-service"]["dependencies"] == []
+    namespace = resources["staging"]["urn"]
+    assert resources["api-service"]["dependencies"] == sorted([resources["web-service"]["urn"], namespace])
+    assert resources["web-service"]["dependencies"] == [namespace]
     for resource in payload["resources"]:
         assert not any("huaweicloud:" in urn for urn in resource["dependencies"])
 

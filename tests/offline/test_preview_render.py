@@ -37,13 +37,15 @@ def test_every_rendered_object_passes_the_schema_of_the_cluster_version(
 ) -> None:
     out = render_stack(stack, tmp_path, capsys)
     rendered = objects(tmp_path)
-    services = len(
-        yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"][
-            "cce-passthrough:services"
-        ]
+    config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
+    services = config["cce-passthrough:services"]
+    # a Deployment and a Service each, and the namespaces the stack creates
+    namespaces = (
+        {s["namespace"] for s in services} if config.get("cce-passthrough:createNamespaces") else set()
     )
-    assert len(rendered) == 2 * services
-    assert f"Rendered {2 * services} Kubernetes objects to {tmp_path}" in out
+    expected = 2 * len(services) + len(namespaces - {"default"})
+    assert len(rendered) == expected
+    assert f"Rendered {expected} Kubernetes objects to {tmp_path}" in out
     for name, manifest in rendered.items():
         assert (tmp_path / name).read_text().startswith(MARKER)
         assert list(manifest)[:3] == ["apiVersion", "kind", "metadata"]
@@ -55,18 +57,19 @@ def test_file_names_are_numbered_namespace_kind_name(
 ) -> None:
     render_stack("staging", tmp_path, capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "01-staging-deployment-api.yaml",
-        "02-staging-service-api.yaml",
-        "03-staging-deployment-web.yaml",
-        "04-staging-service-web.yaml",
+        "01-namespace-staging.yaml",  # first: kubectl applies the files in name order
+        "02-staging-deployment-api.yaml",
+        "03-staging-service-api.yaml",
+        "04-staging-deployment-web.yaml",
+        "05-staging-service-web.yaml",
         SUMMARY,
     ]
 
 
 def test_integers_are_integers_in_the_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     render_stack("prod", tmp_path, capsys)
-    deployment = (tmp_path / "01-prod-deployment-shop.yaml").read_text()
-    service_ = (tmp_path / "02-prod-service-shop.yaml").read_text()
+    deployment = (tmp_path / "02-prod-deployment-shop.yaml").read_text()
+    service_ = (tmp_path / "03-prod-service-shop.yaml").read_text()
     assert "replicas: 4\n" in deployment and "containerPort: 8080\n" in deployment
     assert "port: 443\n" in service_ and "targetPort: 8443\n" in service_
     # strings that look like other types stay strings
@@ -78,13 +81,13 @@ def test_a_value_known_only_after_up_is_a_placeholder_named_in_the_header(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = render_stack("prod", tmp_path, capsys)
-    text = (tmp_path / "02-prod-service-shop.yaml").read_text()
+    text = (tmp_path / "03-prod-service-shop.yaml").read_text()
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert "#   metadata.annotations.kubernetes.io/elb.id" in header
     assert yaml.safe_load(text)["metadata"]["annotations"]["kubernetes.io/elb.id"] == COMPUTED
-    assert "02-prod-service-shop.yaml: metadata.annotations.kubernetes.io/elb.id known only after" in out
+    assert "03-prod-service-shop.yaml: metadata.annotations.kubernetes.io/elb.id known only after" in out
     assert not any(
-        line.startswith("# known only") for line in (tmp_path / "01-prod-deployment-shop.yaml").open()
+        line.startswith("# known only") for line in (tmp_path / "02-prod-deployment-shop.yaml").open()
     )
 
 

@@ -51,8 +51,8 @@ def test_diagnostics_are_counted_on_their_resource_and_listed_under_it() -> None
 def test_outputs_and_the_one_line_summary() -> None:
     text = tree("staging")
     assert "Outputs:\n    web:\n        service_name: web\n        namespace: staging\n" in text
-    assert text.endswith("Resources:\n    + 8 to create, 2 warnings\n")
-    assert summary_line(preview(ROOT, stack="prod")) == "+ 9 to create"
+    assert text.endswith("Resources:\n    + 9 to create, 2 warnings\n")
+    assert summary_line(preview(ROOT, stack="prod")) == "+ 10 to create"
 
 
 def test_the_tree_does_not_change_from_run_to_run() -> None:

@@ -45,13 +45,51 @@ def pass_through_on(service: ServiceConfig) -> bool:
     return pass_through_value(service) is not None
 
 
+# The key order of `kubernetes.io/elb.autocreate` as CCE's documentation writes the object. CCE and
+# Pulumi compare this immutable annotation as a string: another order for the same object replaces the
+# Service (and CCE then deletes its ELB and releases its EIP). So the order is fixed here, never taken
+# from the model, and reproduces the documented examples byte for byte:
+AUTOCREATE_KEY_ORDER = (
+    # the CCE pass-through page (seed) and every shared example of cce_10_0385 / cce_10_0924
+    "type",
+    "bandwidth_name",
+    "bandwidth_chargemode",
+    "bandwidth_size",
+    "bandwidth_sharetype",
+    "eip_type",
+    "name",
+    # the dedicated examples of cce_10_0924 and cce_10_0385, which go on in this order
+    "available_zone",
+    "elb_virsubnet_ids",
+    "l7_flavor_name",
+    "l4_flavor_name",
+    "vip_subnet_cidr_id",
+    # in no example: the order of the autocreate field table (cce_10_0385 table 15), then the
+    # Huawei-only fields alphabetically
+    "ipv6_vip_virsubnet_id",
+    "vip_address",
+    "ipv6_bandwidth_id",
+    "l4_flavor_id",
+    "l7_flavor_id",
+)
+# Separators as in the documented examples: no spaces.
+AUTOCREATE_SEPARATORS = (",", ":")
+
+
+def autocreate_text(fields: dict[str, object]) -> str:
+    """The annotation text of an autocreate object: documented key order, documented separators."""
+    rank = {key: index for index, key in enumerate(AUTOCREATE_KEY_ORDER)}
+    ordered = dict(sorted(fields.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+    return json.dumps(ordered, separators=AUTOCREATE_SEPARATORS)
+
+
 def autocreate_value(service: ServiceConfig) -> str | None:
     autocreate = service.elb.autocreate
     if autocreate is None:
         return None
     if service.elb.autocreate_json is not None:
         return service.elb.autocreate_json  # the annotation's own bytes, as the Service already has them
-    return json.dumps(autocreate.to_annotation_object(), separators=(",", ":"))
+    return autocreate_text(autocreate.to_annotation_object())
 
 
 def static_annotations(service: ServiceConfig) -> dict[str, str]:

@@ -154,10 +154,13 @@ class ManagedElb(_ConfigModel):
 
 
 class SharedElbRef(_ConfigModel):
-    """Component args form of shareWith: the other service's name and its ELB id output."""
+    """Component args form of shareWith: the other service's name and the outputs of its ELB."""
 
     service: str
     elb_id: Any = None
+    # The owner's address outputs, which this service's outputs follow: they are one ELB's addresses.
+    load_balancer_ip: Any = None
+    public_ip: Any = None
 
 
 class ElbConfig(_ConfigModel):

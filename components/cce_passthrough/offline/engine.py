@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import runpy
 from collections import defaultdict
@@ -21,6 +22,8 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
 
+from ..core.annotations import AUTOCREATE
+from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, Severity, sort_key
 from ..rules.catalogue import rule
 from ..wiring.publish import ConstraintViolation, listening
@@ -208,9 +211,11 @@ def _mask_result(result: PlanResult) -> None:
 class OfflineMocks(pulumi.runtime.Mocks):
     """Ids and outputs as a preview knows them; invokes from a handler."""
 
-    def __init__(self, invoke: InvokeHandler, preview: bool = True) -> None:
+    def __init__(self, invoke: InvokeHandler, preview: bool = True, cce_writes_elb_id: bool = True) -> None:
         self.invoke = invoke
         self.preview = preview
+        # What CCE is documented to do after it autocreates an ELB; off, a test sees what happens if not.
+        self.cce_writes_elb_id = cce_writes_elb_id
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
@@ -223,7 +228,10 @@ class OfflineMocks(pulumi.runtime.Mocks):
         if self.preview:
             # No id yet, outputs = the planned inputs; anything computed stays unknown, as in `pulumi preview`.
             return None, dict(args.inputs)
-        return f"{args.name}-id", {**args.inputs, **computed_outputs(args.typ, args.name, args.inputs)}
+        computed = computed_outputs(
+            args.typ, args.name, args.inputs, cce_writes_elb_id=self.cce_writes_elb_id
+        )
+        return f"{args.name}-id", {**args.inputs, **computed}
 
     def call(  # type: ignore[override]
         self, args: pulumi.runtime.MockCallArgs
@@ -237,8 +245,18 @@ class OfflineMocks(pulumi.runtime.Mocks):
             return {}, [("", str(exc))]
 
 
-def computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """After `pulumi up`: what the provider computes, for update-mode runs (documentation-range IPs)."""
+# Documentation-range and VPC-range addresses for update-mode runs.
+AUTOCREATED_ELB_ID = "6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d"
+AUTOCREATED_EIP_ID = "8560972c-2cc5-4699-94d6-e46f146eb73d"
+ELB_VIP = "192.168.0.20"
+ELB_EIP = "203.0.113.20"
+EIP_ID = "kubernetes.io/elb.eip-id"
+
+
+def computed_outputs(
+    type_: str, name: str, inputs: Mapping[str, Any], cce_writes_elb_id: bool = True
+) -> dict[str, Any]:
+    """After `pulumi up`: what the provider (and, for a Service, CCE) computes, for update-mode runs."""
     if type_ == "huaweicloud:Elb/loadbalancer:Loadbalancer":
         return {"vipPortId": f"{name}-vip-port", "vipAddress": "192.168.0.10"}
     if type_ == "huaweicloud:DedicatedElb/loadbalancer:Loadbalancer":
@@ -246,12 +264,31 @@ def computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[s
     if type_ == "huaweicloud:Vpc/eip:Eip":
         return {"address": "203.0.113.10"}
     if type_ == "kubernetes:core/v1:Service":
-        metadata = dict(inputs.get("metadata") or {})
-        annotations = dict(metadata.get("annotations") or {})
-        annotations.setdefault("kubernetes.io/elb.id", "6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d")
-        metadata["annotations"] = annotations
-        return {"metadata": metadata, "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.20"}]}}}
+        return _cce_service_state(inputs, cce_writes_elb_id)
     return {}
+
+
+def _cce_service_state(inputs: Mapping[str, Any], writes_elb_id: bool) -> dict[str, Any]:
+    """The Service as CCE leaves it, after the one documented read-back (cce_10_0924, "Changing a Custom
+    EIP for a LoadBalancer Service"): on a Service whose ELB it autocreated CCE writes
+    `kubernetes.io/elb.id` and, for a public ELB, `kubernetes.io/elb.eip-id`, and the ingress lists the
+    EIP before the ELB's private VIP. A Service on an existing ELB gets its VIP."""
+    metadata = dict(inputs.get("metadata") or {})
+    annotations = dict(metadata.get("annotations") or {})
+    ingress = [{"ip": ELB_VIP}]
+    autocreate = annotations.get(AUTOCREATE)
+    if isinstance(autocreate, str):
+        if writes_elb_id:
+            annotations.setdefault(ELB_ID, AUTOCREATED_ELB_ID)
+        try:
+            public = json.loads(autocreate).get("type") == "public"
+        except (ValueError, AttributeError):
+            public = False
+        if public:
+            annotations.setdefault(EIP_ID, AUTOCREATED_EIP_ID)
+            ingress.insert(0, {"ip": ELB_EIP})
+    metadata["annotations"] = annotations
+    return {"metadata": metadata, "status": {"loadBalancer": {"ingress": ingress}}}
 
 
 class RecordingMonitor(mocks.MockMonitor):

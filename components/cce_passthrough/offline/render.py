@@ -88,11 +88,13 @@ def _cluster_version(result: PlanResult) -> CceVersion:
 
 
 def _objects(result: PlanResult) -> list[tuple[PlannedResource, dict[str, Any]]]:
-    return [
+    objects = [
         (resource, to_manifest(resource.type, resource.inputs))
         for resource in result.ordered()
         if resource.custom and is_kubernetes_object(resource.type)
     ]
+    # `kubectl apply -f DIR` takes the files in name order: a namespace must come before what lives in it.
+    return sorted(objects, key=lambda pair: pair[1]["kind"] != "Namespace")
 
 
 def _header(result: PlanResult, resource: PlannedResource, schema: str, computed: list[str]) -> str:

@@ -440,6 +440,29 @@ _RULES = [
         (src.README_CONFIG,),
     ),
     Rule(
+        "PT930",
+        E,
+        "shareWith an autocreated ELB whose id CCE did not write back",
+        "A Service joins an existing ELB through kubernetes.io/elb.id, which is mandatory for it. The id of an "
+        "ELB CCE autocreates is known only from the annotation CCE writes onto the owner's Service (the "
+        "Service read back in cce_10_0924 carries it); if it is missing when `pulumi up` has created the "
+        "owner, the sharing Service is not sent rather than sent with an empty id.",
+        "Run `pulumi up --refresh` once the owner's Service shows kubernetes.io/elb.id, or share through "
+        "existing: {id: <the ELB's id>}.",
+        (src.OTC_ANN, src.OTC_EIP),
+    ),
+    Rule(
+        "PT931",
+        INFO,
+        "a service's namespace is not created by the stack",
+        "Kubernetes refuses a Deployment or Service in a namespace that does not exist, so the first "
+        "`pulumi up` on a fresh cluster fails unless the namespace is there; the stack creates it only when "
+        "cce-passthrough:createNamespaces is true.",
+        "Set cce-passthrough:createNamespaces: true, or create the namespace first and set "
+        "createNamespaces: false.",
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/",
+    ),
+    Rule(
         "PT901",
         E,
         "unknown configuration key",

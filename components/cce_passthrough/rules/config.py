@@ -166,11 +166,32 @@ class ParsedStack:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # config path of each parsed service, e.g. services[1] (empty for a component's own args), by name
     paths: dict[str, str] = field(default_factory=dict)
+    create_namespaces: bool | None = None
+    """`createNamespaces`: True, the stack creates its services' namespaces; False, they exist already;
+    None, not said (a preview then notes the namespaces the cluster must already have)."""
 
 
-def parse_stack(cluster: object, services: object) -> ParsedStack:
-    """Both halves of the `cce-passthrough:` config namespace; None means the key is absent."""
+def parse_create_namespaces(raw: str | None) -> tuple[bool | None, list[Diagnostic]]:
+    """`cce-passthrough:createNamespaces` as the program reads it: config text, `true` or `false`."""
+    if raw is None:
+        return None, []
+    if raw in ("true", "false"):
+        return raw == "true", []
+    return None, [
+        rule("PT902").finding(
+            None,
+            "createNamespaces",
+            f"createNamespaces must be true or false (got {raw!r}).",
+            "Write createNamespaces: true to have the stack create its namespaces, or false when they exist.",
+        )
+    ]
+
+
+def parse_stack(cluster: object, services: object, create_namespaces: str | None = None) -> ParsedStack:
+    """The `cce-passthrough:` config namespace (`cluster`, `services` as objects, `createNamespaces` as
+    config text); None means the key is absent."""
     diags: list[Diagnostic] = []
+    create, diags = parse_create_namespaces(create_namespaces)
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
         diags.append(rule("PT903").finding(None, "cluster", "required key 'cluster' is missing."))
@@ -206,7 +227,7 @@ def parse_stack(cluster: object, services: object) -> ParsedStack:
             elif service is not None:
                 parsed.append(service)
                 paths[service.name] = prefix
-    return ParsedStack(parsed_cluster, parsed, diags, paths)
+    return ParsedStack(parsed_cluster, parsed, diags, paths, create)
 
 
 def parse_component_args(name: str, args: Mapping[str, Any]) -> ParsedStack:

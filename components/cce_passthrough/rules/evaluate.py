@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostic, errors
 from ..core.model import ServiceConfig
 from .checks.existing_elb import looked_up_elb_findings
+from .checks.namespaces import check_namespaces
 from .checks.service import check_service
 from .checks.stack import check_cross_service
 from .cloud import Cloud
@@ -52,6 +53,7 @@ def evaluate(stack: ParsedStack, cloud: Cloud | None = None) -> Evaluation:
         findings += check_service(service, facts, stack.paths.get(service.name, ""))
     cross = check_cross_service(stack.services, facts, stack.paths)
     findings += cross
+    findings += check_namespaces(stack)
     if cloud is not None and stack.cluster is not None and stack.cluster.lookup and facts is not None:
         # Read only ids that are well-formed: a malformed id already has its PT209.
         malformed = {f.resource for f in findings if f.code == "PT209"}

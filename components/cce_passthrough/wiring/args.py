@@ -108,6 +108,10 @@ class SharedElbArgs(TypedDict):
     """Name of the service whose ELB this one joins."""
     elb_id: pulumi.Input[str]
     """That service's `elb_id` output."""
+    load_balancer_ip: NotRequired[pulumi.Input[str]]
+    """That service's `load_balancer_ip` output, which this service's output then follows."""
+    public_ip: NotRequired[pulumi.Input[str]]
+    """That service's `public_ip` output, which this service's output then follows."""
 
 
 # "class" is a Python keyword, hence the functional form for this one TypedDict.

@@ -1,6 +1,7 @@
 """`PassThroughService`: the Deployment, the annotated LoadBalancer Service and the ELB, checked first."""
 
-from collections.abc import Mapping
+import ipaddress
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -11,7 +12,7 @@ from ..core import workload
 from ..core.diagnostics import Diagnostic
 from ..core.model import ManagedElb, ServiceConfig, SharedElbRef
 from ..core.ownership import deployment_cluster_fields, service_cluster_fields
-from ..rules.checks.existing_elb import elb_id_findings
+from ..rules.checks.existing_elb import elb_id_findings, missing_shared_elb_id
 from ..rules.config import parse_component_args
 from ..rules.evaluate import evaluate
 from ..rules.facts import ClusterFacts
@@ -20,6 +21,9 @@ from .lookup import PulumiCloud
 from .publish import publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
+
+# (load_balancer_ip, public_ip): the ELB's private VIP and its EIP.
+_Addresses = tuple[pulumi.Output[str | None], pulumi.Output[str | None]]
 
 
 class PassThroughService(pulumi.ComponentResource):
@@ -30,12 +34,14 @@ class PassThroughService(pulumi.ComponentResource):
     namespace: pulumi.Output[str]
     """The namespace of both."""
     elb_id: pulumi.Output[str | None]
-    """The ELB id: known at once for existing ELBs, after creation for managed ones, and after CCE wrote
-    `kubernetes.io/elb.id` back for autocreated ones."""
+    """The ELB id: known at once for existing ELBs, after creation for managed ones, and for autocreated
+    ones once CCE has written `kubernetes.io/elb.id` onto the Service (cce_10_0924 shows it there)."""
     load_balancer_ip: pulumi.Output[str | None]
-    """The Service's ingress IP once CCE has bound the ELB."""
+    """The ELB's private address (its VIP in the cluster's VPC), from the Service's ingress once CCE has
+    bound the ELB; for `share_with`, the owner's."""
     public_ip: pulumi.Output[str | None]
-    """The EIP address where there is one."""
+    """The ELB's EIP: the one Pulumi creates, or the public address in the Service's ingress; None when
+    the ELB has no EIP (autocreate `inner`, managed without `eip`); for `share_with`, the owner's."""
     annotations: pulumi.Output[dict[str, str]]
     """The exact `kubernetes.io/elb.*` annotations sent."""
 
@@ -59,24 +65,36 @@ class PassThroughService(pulumi.ComponentResource):
         findings: list[Diagnostic],
         path: str,
         opts: pulumi.ResourceOptions | None = None,
+        after: Sequence[pulumi.Resource] = (),
     ) -> "PassThroughService":
         """A component from a service the program has already evaluated as part of its stack (no error
-        among `findings`); the findings are published on it, its children declared."""
+        among `findings`); the findings are published on it, its children declared, its Kubernetes objects
+        after `after` (the namespace the stack creates for it)."""
         component = cls.__new__(cls)
         pulumi.ComponentResource.__init__(component, TOKEN, service.name, {}, opts)
         publish(findings, component)
-        component._declare(service.name, service, cluster, path)
+        component._declare(service.name, service, cluster, path, after)
         return component
 
-    def _declare(self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, path: str) -> None:
+    def _declare(
+        self,
+        name: str,
+        service: ServiceConfig,
+        cluster: ClusterFacts | None,
+        path: str,
+        after: Sequence[pulumi.Resource] = (),
+    ) -> None:
         service = _check_ids_when_known(self, name, service, path)
         child = pulumi.ResourceOptions(parent=self)
-        elb_id, public_ip = self._elb(name, service, cluster, child)
-        deployment = self._deployment(name, service, child)
+        # A component's depends_on does not reach its children: the Kubernetes objects are told what to
+        # wait for (their namespace); the cloud resources wait for nothing of the cluster.
+        in_cluster = pulumi.ResourceOptions(parent=self, depends_on=list(after) or None)
+        elb_id, managed_addresses = self._elb(name, service, cluster, child)
+        deployment = self._deployment(name, service, in_cluster)
         annotations: dict[str, pulumi.Input[str]] = dict(ann.static_annotations(service))
         if elb_id is not None and ann.ID not in annotations:
             annotations[ann.ID] = elb_id
-        svc = self._service(name, service, annotations, child)
+        svc = self._service(name, service, annotations, in_cluster)
 
         self.deployment = deployment
         self.service = svc
@@ -85,7 +103,7 @@ class PassThroughService(pulumi.ComponentResource):
         self.service_name = svc.urn.apply(lambda _: name)
         self.namespace = svc.urn.apply(lambda _: service.namespace)
         self.annotations = pulumi.Output.all(**annotations)
-        ingress_ip = svc.status.apply(_ingress_ip)
+        ingress = svc.status.apply(_ingress_ips)
         if elb_id is not None:
             self.elb_id = pulumi.Output.from_input(elb_id)
         else:
@@ -94,14 +112,7 @@ class PassThroughService(pulumi.ComponentResource):
             self.elb_id = pulumi.Output.all(svc.status, svc.metadata).apply(
                 lambda parts: (_field(parts[1], "annotations") or {}).get(ann.ID)
             )
-        self.load_balancer_ip = ingress_ip
-        autocreate = service.elb.autocreate
-        if public_ip is not None:
-            self.public_ip = public_ip
-        elif autocreate is not None and autocreate.type == "public":
-            self.public_ip = ingress_ip
-        else:
-            self.public_ip = pulumi.Output.from_input(None)
+        self.load_balancer_ip, self.public_ip = _addresses(service, ingress, managed_addresses)
         self.register_outputs(
             {
                 "service_name": self.service_name,
@@ -115,8 +126,8 @@ class PassThroughService(pulumi.ComponentResource):
 
     def _elb(
         self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, child: pulumi.ResourceOptions
-    ) -> tuple[pulumi.Input[str] | None, pulumi.Output[str | None] | None]:
-        """(the ELB id to annotate, None for autocreate; the public IP where Pulumi creates one)."""
+    ) -> tuple[pulumi.Input[str] | None, _Addresses | None]:
+        """(the ELB id to annotate, None for autocreate; the VIP and EIP of an ELB Pulumi creates)."""
         elb = service.elb
         if elb.existing is not None:
             return elb.existing.id, None
@@ -134,7 +145,7 @@ class PassThroughService(pulumi.ComponentResource):
         dedicated: bool,
         vpc_id: str | None,
         child: pulumi.ResourceOptions,
-    ) -> tuple[pulumi.Output[str], pulumi.Output[str | None] | None]:
+    ) -> tuple[pulumi.Output[str], _Addresses]:
         from pulumi_huaweicloud import dedicatedelb, elb, vpc
 
         protected = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=managed.protect))
@@ -178,8 +189,8 @@ class PassThroughService(pulumi.ComponentResource):
                 ipv4_eip_id=eip.id if eip is not None else None,
                 opts=protected,
             )
-            public = eip.address if eip is not None else None
-            return lb_dedicated.id, public
+            public = eip.address if eip is not None else pulumi.Output.from_input(None)
+            return lb_dedicated.id, (lb_dedicated.ipv4_address, public)
         lb_shared = elb.Loadbalancer(
             f"{name}-elb", name=managed.name, vip_subnet_id=managed.subnet_id, opts=protected
         )
@@ -191,7 +202,8 @@ class PassThroughService(pulumi.ComponentResource):
                 bandwidth=bandwidth,
                 opts=protected,
             )
-        return lb_shared.id, (eip.address if eip is not None else None)
+        public = eip.address if eip is not None else pulumi.Output.from_input(None)
+        return lb_shared.id, (lb_shared.vip_address, public)
 
     def _deployment(
         self, name: str, service: ServiceConfig, child: pulumi.ResourceOptions
@@ -303,17 +315,25 @@ def _check_ids_when_known(
         checked = _checked(component, elb.existing.id, name, where)
         elb = elb.model_copy(update={"existing": elb.existing.model_copy(update={"id": checked})})
     if isinstance(elb.share_with, SharedElbRef) and isinstance(elb.share_with.elb_id, pulumi.Output):
-        where = f"{prefix}.elb.share_with.elb_id" if prefix else "elb.share_with.elb_id"
-        checked = _checked(component, elb.share_with.elb_id, name, where)
+        # In stack config the setting is `shareWith`; in component args `share_with.elb_id`.
+        where = f"{prefix}.elb.shareWith" if prefix else "elb.share_with.elb_id"
+        checked = _checked(component, elb.share_with.elb_id, name, where, shared_from=elb.share_with.service)
         elb = elb.model_copy(update={"share_with": elb.share_with.model_copy(update={"elb_id": checked})})
     return service.model_copy(update={"elb": elb}) if elb is not service.elb else service
 
 
 def _checked(
-    component: pulumi.Resource, elb_id: pulumi.Output[Any], name: str, where: str
+    component: pulumi.Resource,
+    elb_id: pulumi.Output[Any],
+    name: str,
+    where: str,
+    shared_from: str | None = None,
 ) -> pulumi.Output[Any]:
     def check(value: Any) -> Any:
-        # None: an autocreated ELB whose id CCE has not written back yet; nothing to check.
+        if value is None and shared_from is not None:
+            # The owner's ELB has no id to share (CCE wrote none onto its Service): stop here rather than
+            # send `elb.id` empty, which CCE would answer with an address that never comes.
+            publish([missing_shared_elb_id(name, where, shared_from)], component)
         if value is not None:
             publish(elb_id_findings(name, where, value), component)  # raises ConstraintViolation on error
         return value
@@ -331,9 +351,52 @@ def _field(value: Any, name: str) -> Any:
     return getattr(value, name, None)
 
 
-def _ingress_ip(status: Any) -> str | None:
-    for ingress in _field(_field(status, "load_balancer"), "ingress") or []:
-        ip = _field(ingress, "ip")
-        if ip:
-            return str(ip)
-    return None
+def _ingress_ips(status: Any) -> list[str]:
+    return [
+        str(ip)
+        for ingress in _field(_field(status, "load_balancer"), "ingress") or []
+        if (ip := _field(ingress, "ip"))
+    ]
+
+
+# The ranges a Huawei Cloud VPC subnet (and so an ELB's VIP) is drawn from; CCE lists an autocreated
+# public ELB's EIP next to its VIP in the Service's ingress (cce_10_0924), so the range tells them apart.
+_VPC_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def _in_vpc_range(ip: str) -> bool | None:
+    """True for a VPC address, False for another IPv4 address, None for anything else (IPv6, junk)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if address.version != 4:
+        return None
+    return any(address in network for network in _VPC_RANGES)
+
+
+def _first(ips: list[str], private: bool) -> str | None:
+    return next((ip for ip in ips if _in_vpc_range(ip) is private), None)
+
+
+def _addresses(
+    service: ServiceConfig, ingress: pulumi.Output[list[str]], managed: _Addresses | None
+) -> _Addresses:
+    """(load_balancer_ip, public_ip) as their names say: the ELB's private VIP and its EIP."""
+    elb = service.elb
+    private = ingress.apply(lambda ips: _first(ips, private=True))
+    public = ingress.apply(lambda ips: _first(ips, private=False))
+    none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+    if isinstance(elb.share_with, SharedElbRef):
+        shared = elb.share_with
+        return (
+            pulumi.Output.from_input(shared.load_balancer_ip)
+            if shared.load_balancer_ip is not None
+            else private,
+            pulumi.Output.from_input(shared.public_ip) if shared.public_ip is not None else public,
+        )
+    if managed is not None:
+        return managed
+    if elb.autocreate is not None and elb.autocreate.type != "public":
+        return private, none  # `inner` (CCE's default): CCE creates no EIP
+    return private, public

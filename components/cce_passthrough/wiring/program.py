@@ -1,14 +1,23 @@
-"""The Pulumi program behind the project's `__main__.py`: stack config -> providers -> one component per
-service -> stack outputs. Every finding of the whole stack is collected before anything is declared."""
+"""The Pulumi program behind the project's `__main__.py`: stack config -> every finding -> providers ->
+namespaces -> one component per service -> stack outputs. Every finding of the whole stack is collected
+before anything is declared; a provider only once the configuration has no error (or, for the Huawei
+Cloud one, when `cluster.lookup` must read the cloud to know)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ..core.diagnostics import errors
 from ..core.model import ServiceConfig, SharedElbRef
+from ..rules.checks.namespaces import namespaces_to_create
+from ..rules.cloud import FoundElb
 from ..rules.config import ParsedStack, parse_stack
-from ..rules.evaluate import evaluate
+from ..rules.evaluate import Evaluation, evaluate
 from .component import PassThroughService
 from .lookup import PulumiCloud
 from .publish import publish
@@ -43,11 +52,18 @@ def _needs_huaweicloud(stack: ParsedStack) -> bool:
 
 
 def _sharing(service: ServiceConfig, built: dict[str, PassThroughService]) -> ServiceConfig:
-    """`shareWith: <name>` becomes the owner's ELB id output, which the component annotates."""
+    """`shareWith: <name>` becomes the owner's ELB outputs: its id, which the component annotates, and
+    its addresses, which the sharing service's outputs follow (one ELB, one set of addresses)."""
     target = service.elb.share_with_service
     if target is None or target not in built:
         return service
-    shared = SharedElbRef(service=target, elb_id=built[target].elb_id)
+    owner = built[target]
+    shared = SharedElbRef(
+        service=target,
+        elb_id=owner.elb_id,
+        load_balancer_ip=owner.load_balancer_ip,
+        public_ip=owner.public_ip,
+    )
     return service.model_copy(update={"elb": service.elb.model_copy(update={"share_with": shared})})
 
 
@@ -56,28 +72,80 @@ def _creation_order(services: list[ServiceConfig]) -> list[ServiceConfig]:
     return sorted(services, key=lambda s: s.elb.share_with_service is not None)
 
 
+class _HuaweiCloud:
+    """The Huawei Cloud provider, declared the first time the stack needs it: for a read at preview
+    (`cluster.lookup`), or once the configuration has no error, for an ELB Pulumi manages."""
+
+    def __init__(self) -> None:
+        self._provider: pulumi.ProviderResource | None = None
+
+    @property
+    def provider(self) -> pulumi.ProviderResource:
+        if self._provider is None:
+            self._provider = _huaweicloud_provider()
+        return self._provider
+
+    @property
+    def declared(self) -> pulumi.ProviderResource | None:
+        return self._provider
+
+    def cluster(self, name: str) -> Mapping[str, Any]:
+        return PulumiCloud(pulumi.InvokeOptions(provider=self.provider)).cluster(name)
+
+    def elb(self, elb_id: str, dedicated: bool) -> FoundElb:
+        return PulumiCloud(pulumi.InvokeOptions(provider=self.provider)).elb(elb_id, dedicated)
+
+
+def _evaluate(stack: ParsedStack, huaweicloud: _HuaweiCloud) -> Evaluation:
+    """Every finding. A configuration that cannot even be read whole is not looked up: no provider is
+    declared for it, and the rules that need the cluster's facts wait for a readable one."""
+    if stack.cluster is not None and stack.cluster.lookup and errors(stack.diagnostics):
+        return evaluate(replace(stack, cluster=None))
+    return evaluate(stack, huaweicloud)
+
+
+def _namespaces(stack: ParsedStack, kubernetes: k8s.Provider) -> dict[str, k8s.core.v1.Namespace]:
+    """With `createNamespaces: true`, each namespace the services use (but the built-in ones)."""
+    return {
+        name: k8s.core.v1.Namespace(
+            name,
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=name),
+            opts=pulumi.ResourceOptions(provider=kubernetes),
+        )
+        for name in namespaces_to_create(stack)
+    }
+
+
 def main() -> None:
     project = pulumi.Config(NAMESPACE)
-    stack = parse_stack(project.get_object("cluster"), project.get_object("services"))
-    kubernetes = _kubernetes_provider()
-    huaweicloud = _huaweicloud_provider() if _needs_huaweicloud(stack) else None
-    evaluation = evaluate(stack, PulumiCloud(pulumi.InvokeOptions(provider=huaweicloud)))
+    stack = parse_stack(
+        project.get_object("cluster"), project.get_object("services"), project.get("createNamespaces")
+    )
+    huaweicloud = _HuaweiCloud()
+    evaluation = _evaluate(stack, huaweicloud)
     if not evaluation.ok:
-        publish(evaluation.findings)  # raises: nothing is declared when any part of the stack is wrong
+        publish(
+            evaluation.findings
+        )  # raises: nothing but a lookup's provider is declared when any part is wrong
     publish(evaluation.findings_of(None))
     # Facts are only missing together with an error finding about them, published just above.
     assert evaluation.facts is not None
 
+    kubernetes = _kubernetes_provider()
+    hw_provider = huaweicloud.provider if _needs_huaweicloud(stack) else huaweicloud.declared
+    namespaces = _namespaces(stack, kubernetes)
     built: dict[str, PassThroughService] = {}
-    providers = {"kubernetes": kubernetes, **({"huaweicloud": huaweicloud} if huaweicloud else {})}
+    providers = {"kubernetes": kubernetes, **({"huaweicloud": hw_provider} if hw_provider else {})}
     opts = pulumi.ResourceOptions(providers=providers)
     for service in _creation_order(stack.services):
+        namespace = namespaces.get(service.namespace)
         built[service.name] = PassThroughService.from_checked(
             _sharing(service, built),
             evaluation.facts,
             evaluation.findings_of(service.name),
             stack.paths[service.name],
             opts=opts,
+            after=[namespace] if namespace is not None else [],
         )
 
     for service in stack.services:

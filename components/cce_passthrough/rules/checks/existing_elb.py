@@ -57,6 +57,18 @@ def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnosti
     ]
 
 
+def missing_shared_elb_id(resource: str, where: str, owner: str) -> Diagnostic:
+    """The id of the ELB `owner` autocreated is not on its Service: found at `pulumi up`, when it resolves."""
+    return rule("PT930").finding(
+        resource,
+        where,
+        f"the ELB of {owner!r} has no id to share: {owner!r}'s Service carries no kubernetes.io/elb.id "
+        "after `pulumi up` created it, and this Service would go to CCE with an empty elb.id; it was not sent.",
+        f"Once kubectl shows kubernetes.io/elb.id on {owner!r}'s Service, run `pulumi up --refresh`; or "
+        f"replace shareWith with existing: {{id: <that ELB's id>}}.",
+    )
+
+
 def _is_output(value: object) -> bool:
     # pulumi.Output without importing pulumi into the pure core.
     return type(value).__name__ == "Output" and type(value).__module__.startswith("pulumi")

@@ -28,6 +28,7 @@ from .annotations import check_annotations, listeners
 from .common import gate_findings
 from .common import path as _path
 from .existing_elb import check_existing
+from .workload import check_labels
 
 ELB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -584,4 +585,5 @@ SERVICE_CHECKS: tuple[Check, ...] = (
     check_managed,
     check_cluster_support,
     check_annotations,
+    check_labels,
 )

@@ -1,0 +1,57 @@
+"""Label syntax of the workload's label maps: the API server refuses a Deployment or Service whose labels
+or selector break it, at `pulumi up`; here it is a finding at preview."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from ...core.diagnostics import Diagnostic
+from ...core.model import ServiceConfig
+from ..catalogue import rule
+from ..facts import ClusterFacts
+from .common import path as _path
+
+# https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+# config key -> model field: every label map a stack can give
+LABEL_MAPS = {
+    "labels": "labels",
+    "serviceLabels": "service_labels",
+    "deploymentLabels": "deployment_labels",
+    "selector": "selector",
+}
+
+
+def _label_problem(key: str, value: str) -> str | None:
+    prefix, slash, name = key.rpartition("/")
+    if slash and (not prefix or len(prefix) > 253 or not LABEL_PREFIX.match(prefix)):
+        return f"the prefix {prefix!r} of label key {key!r} is not a DNS subdomain"
+    if not LABEL_NAME.match(name):
+        return (
+            f"label key {key!r} is not a label name (1-63 letters, digits, '-', '_', '.', starting and "
+            "ending with a letter or digit, after an optional DNS-subdomain prefix and '/')"
+        )
+    if value and not LABEL_NAME.match(value):
+        return (
+            f"label value {value!r} of {key!r} is not a label value (empty, or 1-63 letters, digits, '-', "
+            "'_', '.', starting and ending with a letter or digit)"
+        )
+    return None
+
+
+def check_labels(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
+    for config_key, field in LABEL_MAPS.items():
+        labels: dict[str, str] | None = getattr(service, field)
+        for key, value in (labels or {}).items():
+            problem = _label_problem(key, value)
+            if problem is not None:
+                yield rule("PT401").finding(
+                    service.name,
+                    _path(prefix, f"{config_key}[{json.dumps(key, ensure_ascii=False)}]"),
+                    f"{problem}.",
+                    f"Use Kubernetes label syntax, e.g. {config_key}: {{app: {service.name}}}.",
+                )
