@@ -12,7 +12,8 @@ import yaml
 
 from cce_passthrough.cli.main import _plan_json, main
 from cce_passthrough.cli.tree import render_tree
-from cce_passthrough.offline.engine import SECRET, PlanResult
+from cce_passthrough.core.secrets import SECRET
+from cce_passthrough.offline.engine import PlanResult
 from cce_passthrough.offline.preview import preview
 from cce_passthrough.offline.render import render
 from helpers import ROOT

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rulekit import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate, svc
 
-from cce_passthrough.rules.checks.annotations import ANNOTATION_SPECS
+from cce_passthrough.rules.checks.annotation_table import ANNOTATION_SPECS
 
 E = "kubernetes.io/elb."
 TWO_PORTS = [
@@ -394,7 +394,7 @@ CASES = [
     ),
     case(
         "sticky-sessions-turbo-shared",
-        "PT402",
+        "PT431",
         "session-affinity-mode",
         a({f"{E}session-affinity-mode": "SOURCE_IP"}, passThrough=False),
         a({f"{E}session-affinity-mode": "SOURCE_IP"}, passThrough=False, elb=dedicated()),
@@ -402,7 +402,7 @@ CASES = [
     ),
     case(
         "sticky-sessions-without-tcp-listener",
-        "PT402",
+        "PT432",
         "session-affinity-mode",
         a({f"{E}session-affinity-mode": "SOURCE_IP", f"{E}protocol-port": "http:80"}),
         a({f"{E}session-affinity-mode": "SOURCE_IP"}),
@@ -428,14 +428,14 @@ CASES = [
     ),
     case(
         "health-check-target-not-a-service-port",
-        "PT402",
+        "PT434",
         "health-check-options|[0].target_service_port",
         a({f"{E}health-check-options": hc({"target_service_port": "TCP:8080"})}),
         a({f"{E}health-check-options": hc({"target_service_port": "TCP:80"})}),
     ),
     case(
         "udp-port-takes-udp-checks-only",
-        "PT402",
+        "PT433",
         "health-check-options|[0].protocol",
         a(
             {f"{E}health-check-options": hc({"target_service_port": "UDP:53", "protocol": "TCP"})},
@@ -448,7 +448,7 @@ CASES = [
     ),
     case(
         "tcp-port-takes-tcp-or-http-checks",
-        "PT402",
+        "PT433",
         "health-check-option|.protocol",
         a({f"{E}health-check-option": '{"protocol": "UDP"}'}),
         a({f"{E}health-check-option": '{"protocol": "HTTP", "path": "/healthz"}'}),
@@ -462,7 +462,7 @@ CASES = [
     ),
     case(
         "several-acl-groups-on-shared",
-        "PT402",
+        "PT439",
         "acl-id",
         a({f"{E}acl-id": "a,b", f"{E}acl-status": "on", f"{E}acl-type": "white"}),
         a(
@@ -494,7 +494,7 @@ CASES = [
     ),
     case(
         "transparent-client-ip-on-dedicated",
-        "PT402",
+        "PT430",
         "transparent-client-ip",
         a(
             {f"{E}transparent-client-ip": "true"},
@@ -506,36 +506,36 @@ CASES = [
     ),
     case(
         "client-ca-cert-on-shared",
-        "PT402",
+        "PT430",
         "client-ca-cert-id",
         a({f"{E}client-ca-cert-id": "ca-1", **HTTPS}),
         a({f"{E}client-ca-cert-id": "ca-1", **HTTPS}, elb=dedicated(l7_flavor_name="l7"), passThrough=False),
     ),
     case(
         "udp-keepalive-on-shared",
-        "PT402",
+        "PT438",
         "keepalive_timeout",
         a({f"{E}keepalive_timeout": "300"}, ports=TWO_PORTS),
         a({f"{E}keepalive_timeout": "300"}, ports=TWO_PORTS, elb=dedicated(), passThrough=False),
     ),
     case(
         "protocol-port-on-a-missing-port",
-        "PT402",
+        "PT435",
         "protocol-port",
         a({f"{E}protocol-port": "http:8080"}),
         a({f"{E}protocol-port": "http:80"}),
     ),
     case(
         "protocol-port-on-a-udp-port",
-        "PT402",
+        "PT436",
         "protocol-port",
         a({f"{E}protocol-port": "http:53"}, ports=[{"name": "dns", "port": 53, "protocol": "UDP"}]),
         a({f"{E}protocol-port": "http:53"}, ports=[{"name": "dns", "port": 53, "protocol": "TCP"}]),
     ),
-    case("https-without-cert", "PT402", "protocol-port", a({f"{E}protocol-port": "https:80"}), a(HTTPS)),
+    case("https-without-cert", "PT437", "protocol-port", a({f"{E}protocol-port": "https:80"}), a(HTTPS)),
     case(
         "custom-eip-without-autocreated-eip",
-        "PT402",
+        "PT440",
         "custom-eip-id",
         a({f"{E}custom-eip-id": "eip-1"}),
         a(
@@ -555,7 +555,7 @@ CASES = [
     ),
     case(
         "hws-host-network-without-host-network",
-        "PT402",
+        "PT441",
         'services[0].annotations["kubernetes.io/hws-hostNetwork"]',
         a({"kubernetes.io/hws-hostNetwork": "true"}),
         a({"kubernetes.io/hws-hostNetwork": "true"}, hostNetwork=True),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rulekit import evaluate
 
 from cce_passthrough.core.diagnostics import Severity
-from cce_passthrough.rules.checks.annotations import ANNOTATION_SPECS
+from cce_passthrough.rules.checks.annotation_table import ANNOTATION_SPECS
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.annotations import REPLACE_ON_CHANGE, short_field_name
+from ..core.model import ELB_CLASS_NAMES
 from ..rules.catalogue import CATALOGUE, Rule
-from ..rules.checks.annotations import ANNOTATION_SPECS, CLASS_NAMES, AnnotationSpec
+from ..rules.checks.annotation_table import ANNOTATION_SPECS, AnnotationSpec
 
 REGENERATE = "python -m cce_passthrough.cli.rulesdoc"
 DOCS_PATH = Path("docs") / "rules.md"
@@ -50,7 +51,7 @@ def rules_table(link_prefix: str = "") -> str:
 
 def _gate(spec: AnnotationSpec) -> str:
     if spec.class_gates:
-        return "; ".join(f"{CLASS_NAMES[c]}: {g.describe()}" for c, g in sorted(spec.class_gates.items()))
+        return "; ".join(f"{ELB_CLASS_NAMES[c]}: {g.describe()}" for c, g in sorted(spec.class_gates.items()))
     return spec.gate.describe() if spec.gate else "any"
 
 
@@ -60,7 +61,7 @@ def annotations_table() -> str:
         "|---|---|---|---|---|---|",
     ]
     for spec in ANNOTATION_SPECS:
-        elb = CLASS_NAMES[spec.elb_class] if spec.elb_class else "both"
+        elb = ELB_CLASS_NAMES[spec.elb_class] if spec.elb_class else "both"
         lines.append(
             f"| `{spec.key}` | {_cell(spec.values)} | {_gate(spec)} | {elb} | "
             f"{'yes' if spec.autocreate_only else ''} | {', '.join(s.markdown(short=True) for s in spec.source)} |"

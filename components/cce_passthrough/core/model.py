@@ -2,37 +2,46 @@
 component args (snake_case). Pure: no Pulumi engine involved.
 
 Pydantic checks shape and types only (all problems at once, each with its path); value ranges and
-cross-field constraints are rules in `checks/`, so every finding carries a catalogue code.
+cross-field constraints are rules in `rules/`, so every finding carries a catalogue code.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from .versions import CceVersion
 
-def _integral_float_to_int(value: object) -> object:
+
+def integral_to_int(value: object) -> object:
+    """An integral float as the int it stands for; anything else unchanged."""
     # Numbers that travel through Pulumi's protobuf Struct (component provider, mocks) arrive as floats.
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-Int = Annotated[int, BeforeValidator(_integral_float_to_int)]
+Int = Annotated[int, BeforeValidator(integral_to_int)]
 Protocol = Literal["TCP", "UDP", "SCTP"]
+Flavor = Literal["standard", "turbo"]
+KubeProxyMode = Literal["iptables", "ipvs"]
 TrafficPolicy = Literal["Cluster", "Local"]
 
-# Accepted spellings of an ELB class, mapped to CCE's annotation value.
+# CCE's annotation value of each ELB class, and the name this project's config uses for it.
+ELB_CLASS_NAMES: dict[str, str] = {"union": "shared", "performance": "dedicated"}
+# Accepted spellings of an ELB class (ours and CCE's), mapped to CCE's annotation value.
 ELB_CLASS_VALUES: dict[str, str] = {
-    "shared": "union",
-    "union": "union",
-    "dedicated": "performance",
-    "performance": "performance",
+    **{value: value for value in ELB_CLASS_NAMES},
+    **{name: value for value, name in ELB_CLASS_NAMES.items()},
 }
+# An ELB id, an enterprise project id: the lowercase UUIDs Huawei Cloud issues.
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class _ConfigModel(BaseModel):
@@ -52,8 +61,8 @@ class ClusterConfig(_ConfigModel):
     name: str | None = None
     lookup: bool = False
     version: str | None = None
-    flavor: Literal["standard", "turbo"] | None = None
-    kube_proxy_mode: Literal["iptables", "ipvs"] | None = None
+    flavor: Flavor | None = None
+    kube_proxy_mode: KubeProxyMode | None = None
     vpc_id: str | None = None
     # CCE's own names (`container_network_type` of the cluster API): tunnel, VPC, Cloud Native 2.0.
     container_network_type: Literal["overlay_l2", "vpc-router", "eni"] | None = None
@@ -250,6 +259,31 @@ class ServiceConfig(_ConfigModel):
     """Declare the Service's target ports on the container (false: no `ports` on the container)."""
 
 
-class StackConfig(_ConfigModel):
-    cluster: ClusterConfig
-    services: list[ServiceConfig]
+# `container_network_type` of CCE Turbo (Cloud Native Network 2.0); the data source has no `category`.
+TURBO_NETWORK_TYPE = "eni"
+NetworkModel = Literal["tunnel", "vpc", "cloud-native-2.0"]
+# `container_network_type` as CCE's cluster API and the Pulumi data source report it.
+NETWORK_MODEL_OF_TYPE: dict[str, NetworkModel] = {
+    "overlay_l2": "tunnel",
+    "vpc-router": "vpc",
+    TURBO_NETWORK_TYPE: "cloud-native-2.0",
+}
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    name: str | None
+    version: CceVersion
+    flavor: Flavor
+    kube_proxy_mode: KubeProxyMode
+    vpc_id: str | None
+    container_network_type: str | None = None
+    """`overlay_l2`, `vpc-router` or `eni`; None when neither declared nor looked up."""
+
+    @property
+    def turbo(self) -> bool:
+        return self.flavor == "turbo"
+
+    @property
+    def network_model(self) -> NetworkModel | None:
+        return NETWORK_MODEL_OF_TYPE.get(self.container_network_type or "")

@@ -25,11 +25,12 @@ from pulumi.runtime import mocks, rpc
 from ..core.annotations import AUTOCREATE
 from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, Severity, sort_key
-from ..rules.catalogue import rule
+from ..core.model import integral_to_int
+from ..core.secrets import SECRET
+from ..rules.config import wrong_type
 from ..wiring.publish import ConstraintViolation, listening
 
 COMPUTED = "(computed)"
-SECRET = "[secret]"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 InvokeHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
@@ -118,8 +119,8 @@ def plain(value: Any, secrets: set[str] | None = None) -> Any:
     SECRET (their plain text added to `secrets`, so that it can be masked wherever else it shows)."""
     if isinstance(value, Unknown) or value is rpc.UNKNOWN:
         return COMPUTED
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        return integral_to_int(value)
     if isinstance(value, Mapping):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             if secrets is not None:
@@ -434,7 +435,7 @@ def run_program(
         except ConstraintViolation:
             pass  # every finding reached `captured` before the raise
         except pulumi.RunError as exc:  # e.g. a config value that is not valid JSON
-            captured.append(rule("PT902").finding(None, "config", str(exc)))
+            captured.append(wrong_type(None, "config", str(exc)))
         result.diagnostics = sorted(set(captured), key=sort_key)
         result.outputs = outputs
         result.resources = monitor.planned

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from ..core.model import integral_to_int
 from ..core.names import is_dns_1123_label, port_name_problem
 from ..core.versions import CceVersion
 
@@ -47,8 +48,8 @@ def to_manifest(type_: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ints(value: Any) -> Any:
     # Numbers cross Pulumi's protobuf Struct as floats; a manifest needs integers.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        return integral_to_int(value)
     if isinstance(value, Mapping):
         return {k: _ints(v) for k, v in value.items()}
     if isinstance(value, list):

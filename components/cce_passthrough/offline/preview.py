@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.model import TURBO_NETWORK_TYPE
 from ..wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from .engine import OfflineMocks, PlanResult, run_program
 from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
-
-NETWORK_TYPE = {"turbo": "eni", "standard": "vpc-router"}
 
 
 class DeclaredFacts:
@@ -28,7 +27,7 @@ class DeclaredFacts:
                 "name": args.get("name") or self.cluster.get("name"),
                 "clusterVersion": self.cluster.get("version"),
                 "containerNetworkType": self.cluster.get("containerNetworkType")
-                or NETWORK_TYPE.get(str(self.cluster.get("flavor")), "vpc-router"),
+                or (TURBO_NETWORK_TYPE if self.cluster.get("flavor") == "turbo" else "vpc-router"),
                 "vpcId": vpc_id,
                 "status": "Available",
             }

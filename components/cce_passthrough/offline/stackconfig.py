@@ -11,20 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from ..core.diagnostics import Diagnostic
-from ..rules.catalogue import rule
-from ..rules.stackfile import LIMITS, Limits, StackFileError, load, malformed, unreadable
+from ..core.secrets import SECRET
+from ..rules.stackfile import LIMITS, Limits, StackFileError, beyond_limits, load, malformed, unreadable
 
 __all__ = [
-    "SECRET_PLACEHOLDER",
     "Project",
     "StackConfig",
     "StackFileError",
     "load_project",
     "load_stack_config",
 ]
-
-# What a `secure:` value becomes offline: the cipher text cannot (and must not) be read here.
-SECRET_PLACEHOLDER = "[secret]"
 
 
 @dataclass
@@ -106,13 +102,10 @@ def read_text(path: Path, limits: Limits = LIMITS) -> str:
     finally:
         os.close(fd)
     if len(data) > limits.file_bytes:
-        raise StackFileError(
-            rule("PT907").finding(
-                None,
-                name,
-                f"{name} is larger than {limits.file_bytes:,} bytes; refused unread.",
-                "Pass the stack file itself; a stack file is a few kilobytes.",
-            )
+        raise beyond_limits(
+            name,
+            f"{name} is larger than {limits.file_bytes:,} bytes; refused unread.",
+            "Pass the stack file itself; a stack file is a few kilobytes.",
         )
     try:
         return data.decode("utf-8")
@@ -176,7 +169,7 @@ def load_stack_config(project: Project, stack_file: Path, stack: str | None = No
     for key, value in config.items():
         qualified = _qualify(str(key), project.name)
         if isinstance(value, Mapping) and set(value) == {"secure"}:
-            values[qualified] = SECRET_PLACEHOLDER
+            values[qualified] = SECRET
             secret_keys.append(qualified)
         else:
             values[qualified] = _encode(value)

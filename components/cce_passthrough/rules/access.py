@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from ..core.model import ServiceConfig
-from .facts import ClusterFacts, KubeProxyMode, NetworkModel
+from ..core.model import ClusterFacts, KubeProxyMode, NetworkModel, ServiceConfig
 
 
 class Client(Enum):

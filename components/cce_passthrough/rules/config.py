@@ -6,10 +6,9 @@ Each service is parsed on its own, so one broken service does not hide the findi
 from __future__ import annotations
 
 import copy
-import difflib
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,19 +16,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.diagnostics import Diagnostic, shown
 from ..core.model import ClusterConfig, ServiceConfig
+from ..core.paths import from_location
+from ..core.spelling import did_you_mean
 from .catalogue import rule
+from .checks.elb_source import elb_class_problem
+from .checks.new_elb import autocreate_problem
+from .checks.spec import duplicate_name
 
 Loc = tuple[int | str, ...]
-
-
-def field_path(prefix: str, loc: Loc) -> str:
-    path = prefix
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -65,38 +59,39 @@ def _allowed_keys(root: type[BaseModel], parent: Loc) -> list[str]:
     return _keys_of(model) if model else []
 
 
-def _did_you_mean(key: str, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if not close:
-        lowered = {a.lower().replace("_", ""): a for a in allowed}
-        match = lowered.get(key.lower().replace("_", "").replace("-", ""))
-        close = [match] if match else []
-    return f" Did you mean {close[0]!r}?" if close else ""
+def wrong_type(resource: str | None, where: str, message: str, fix: str | None = None) -> Diagnostic:
+    """PT902: a value of the wrong type, or one that cannot be read."""
+    return rule("PT902").finding(resource, where, message, fix)
+
+
+def missing(resource: str | None, where: str, message: str, fix: str | None = None) -> Diagnostic:
+    """PT903: a required key is missing."""
+    return rule("PT903").finding(resource, where, message, fix)
 
 
 def _diagnostic(
     root: type[BaseModel], prefix: str, resource: str | None, err: Mapping[str, Any]
 ) -> Diagnostic:
     loc: Loc = tuple(err["loc"])
-    path = field_path(prefix, loc)
+    path = from_location(prefix, loc)
     kind = err["type"]
     names = [p for p in loc if isinstance(p, str)]
     if "autocreate" in names and names[-1] != "autocreate":
         if kind == "extra_forbidden":
             allowed = _allowed_keys(root, loc[:-1])
-            hint = _did_you_mean(str(loc[-1]), allowed)
-            return rule("PT203").finding(
+            hint = did_you_mean(str(loc[-1]), allowed)
+            return autocreate_problem(
                 resource,
                 path,
                 f"autocreate has no field {shown(loc[-1])}.{hint}",
                 f"Remove {shown(loc[-1])}; autocreate fields are: {', '.join(allowed)}.",
             )
-        return rule("PT203").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return autocreate_problem(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
     if names and names[-1] == "class" and "elb" in names:
-        return rule("PT202").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return elb_class_problem(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(root, loc[:-1])
-        hint = _did_you_mean(str(loc[-1]), allowed)
+        hint = did_you_mean(str(loc[-1]), allowed)
         return rule("PT901").finding(
             resource,
             path,
@@ -104,8 +99,8 @@ def _diagnostic(
             f"Remove or rename {shown(loc[-1])}; allowed here: {', '.join(allowed)}." if allowed else None,
         )
     if kind == "missing":
-        return rule("PT903").finding(resource, path, f"required key {loc[-1]!r} is missing.")
-    return rule("PT902").finding(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return missing(resource, path, f"required key {loc[-1]!r} is missing.")
+    return wrong_type(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
 
 
 def _validate(
@@ -194,19 +189,17 @@ def parse_stack(cluster: object, services: object, create_namespaces: str | None
     create, diags = parse_create_namespaces(create_namespaces)
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
-        diags.append(rule("PT903").finding(None, "cluster", "required key 'cluster' is missing."))
+        diags.append(missing(None, "cluster", "required key 'cluster' is missing."))
     else:
         parsed_cluster, found = parse_cluster(cluster)
         diags += found
     parsed: list[ServiceConfig] = []
     paths: dict[str, str] = {}
     if services is None:
-        diags.append(rule("PT903").finding(None, "services", "required key 'services' is missing."))
+        diags.append(missing(None, "services", "required key 'services' is missing."))
     elif not isinstance(services, list):
         diags.append(
-            rule("PT902").finding(
-                None, "services", f"services must be a list (got {type(services).__name__})."
-            )
+            wrong_type(None, "services", f"services must be a list (got {type(services).__name__}).")
         )
     else:
         for index, raw in enumerate(services):
@@ -217,11 +210,10 @@ def parse_stack(cluster: object, services: object, create_namespaces: str | None
                 # Kept out of the model: every path is looked up by name, so its findings would land on
                 # the first service of that name.
                 diags.append(
-                    rule("PT401").finding(
+                    duplicate_name(
                         service.name,
                         f"{prefix}.name",
                         f"{paths[service.name]} is already named {service.name!r}.",
-                        "Give every service its own name.",
                     )
                 )
             elif service is not None:

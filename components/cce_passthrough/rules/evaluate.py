@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, errors
-from ..core.model import ServiceConfig
-from .checks.existing_elb import looked_up_elb_findings
+from ..core.model import ClusterFacts, ServiceConfig
+from .checks.elb_location import looked_up_elb_findings
 from .checks.namespaces import check_namespaces
 from .checks.service import check_service
 from .checks.stack import check_cross_service
 from .cloud import Cloud
 from .config import ParsedStack
-from .facts import ClusterFacts, cluster_facts
+from .facts import cluster_facts
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,6 @@ def evaluate(stack: ParsedStack, cloud: Cloud | None = None) -> Evaluation:
     findings += cross
     findings += check_namespaces(stack)
     if cloud is not None and stack.cluster is not None and stack.cluster.lookup and facts is not None:
-        # Read only ids that are well-formed: a malformed id already has its PT209.
-        malformed = {f.resource for f in findings if f.code == "PT209"}
         for service in stack.services:
-            if service.name not in malformed:
-                findings += looked_up_elb_findings(service, facts, cloud, stack.paths.get(service.name, ""))
+            findings += looked_up_elb_findings(service, facts, cloud, stack.paths.get(service.name, ""))
     return Evaluation(stack, facts, cross, findings)

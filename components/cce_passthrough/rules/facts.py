@@ -4,53 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ..core.diagnostics import Diagnostic
-from ..core.model import ClusterConfig
+from ..core.model import TURBO_NETWORK_TYPE, ClusterConfig, ClusterFacts, Flavor
 from ..core.versions import CceVersion, VersionError
 from .catalogue import rule
 from .cloud import Cloud, CloudLookupError
-
-Flavor = Literal["standard", "turbo"]
-KubeProxyMode = Literal["iptables", "ipvs"]
-
-# `container_network_type` of CCE Turbo (Cloud Native Network 2.0); the data source has no `category`.
-TURBO_NETWORK_TYPE = "eni"
-NetworkModel = Literal["tunnel", "vpc", "cloud-native-2.0"]
-# `container_network_type` as CCE's cluster API and the Pulumi data source report it.
-NETWORK_MODEL_OF_TYPE: dict[str, NetworkModel] = {
-    "overlay_l2": "tunnel",
-    "vpc-router": "vpc",
-    TURBO_NETWORK_TYPE: "cloud-native-2.0",
-}
-
-
-@dataclass(frozen=True)
-class ClusterFacts:
-    name: str | None
-    version: CceVersion
-    flavor: Flavor
-    kube_proxy_mode: KubeProxyMode
-    vpc_id: str | None
-    container_network_type: str | None = None
-    """`overlay_l2`, `vpc-router` or `eni`; None when neither declared nor looked up."""
-
-    @property
-    def turbo(self) -> bool:
-        return self.flavor == "turbo"
-
-    @property
-    def network_model(self) -> NetworkModel | None:
-        return NETWORK_MODEL_OF_TYPE.get(self.container_network_type or "")
+from .config import missing, wrong_type
 
 
 def _version(text: str, field: str) -> tuple[CceVersion | None, list[Diagnostic]]:
     try:
         return CceVersion.parse(text), []
     except VersionError as exc:
-        return None, [rule("PT902").finding(None, field, f"{exc}.")]
+        return None, [wrong_type(None, field, f"{exc}.")]
 
 
 def cluster_facts(
@@ -63,9 +31,7 @@ def cluster_facts(
         raise ValueError("cluster.lookup is on: evaluating this stack needs a Cloud to read")
     if not cluster.name:
         return None, [
-            rule("PT903").finding(
-                None, f"{prefix}.name", "cluster.name is required when cluster.lookup is true."
-            )
+            missing(None, f"{prefix}.name", "cluster.name is required when cluster.lookup is true.")
         ]
     try:
         found = cloud.cluster(cluster.name)
@@ -86,7 +52,7 @@ def declared_facts(
     for key, value in (("version", cluster.version), ("flavor", cluster.flavor)):
         if value is None:
             diags.append(
-                rule("PT903").finding(
+                missing(
                     None,
                     f"{prefix}.{key}",
                     f"{key} is required when cluster.lookup is false.",
@@ -111,7 +77,7 @@ def _network_matches_flavor(cluster: ClusterConfig, flavor: Flavor, prefix: str)
     declared = cluster.container_network_type
     if declared is None or (declared == TURBO_NETWORK_TYPE) == (flavor == "turbo"):
         return []
-    expected = "eni" if flavor == "turbo" else "overlay_l2 or vpc-router"
+    expected = TURBO_NETWORK_TYPE if flavor == "turbo" else "overlay_l2 or vpc-router"
     return [
         rule("PT120").finding(
             None,
@@ -127,7 +93,7 @@ def _require_kube_proxy_mode(cluster: ClusterConfig, prefix: str) -> list[Diagno
     if cluster.kube_proxy_mode is not None:
         return []
     return [
-        rule("PT903").finding(
+        missing(
             None,
             f"{prefix}.kubeProxyMode",
             "kubeProxyMode is required: the cluster data source cannot tell iptables from ipvs.",

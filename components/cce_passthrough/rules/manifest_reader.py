@@ -6,13 +6,12 @@ from typing import Any
 
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
-from ..core.model import ClusterConfig, ServiceConfig
-from .catalogue import rule
+from ..core.model import ELB_CLASS_NAMES, ClusterConfig, ServiceConfig
+from .checks.new_elb import autocreate_problem
 from .config import ParsedStack, parse_service
 
 # A Service carries no image; the model needs one, the rules never read it.
 _NO_IMAGE = "(not part of a Service)"
-_CLASS_NAMES = {"union": "shared", "performance": "dedicated"}
 
 
 def is_cce_load_balancer(props: Mapping[str, Any]) -> bool:
@@ -61,7 +60,7 @@ def service_from_manifest(
         elb["share_with"] = {"service": ID_KNOWN_AFTER_APPLY}
     if ann.CLASS in annotations:
         value = annotations.pop(ann.CLASS)
-        elb["class"] = _CLASS_NAMES.get(value, value)
+        elb["class"] = ELB_CLASS_NAMES.get(value, value)
     found: list[Diagnostic] = []
     if ann.AUTOCREATE in annotations:
         text = annotations.pop(ann.AUTOCREATE)
@@ -69,7 +68,7 @@ def service_from_manifest(
             elb["autocreate"] = json.loads(text)
         except (TypeError, ValueError) as exc:
             found.append(
-                rule("PT203").finding(name, f'annotations["{ann.AUTOCREATE}"]', f"not valid JSON: {exc}.")
+                autocreate_problem(name, f'annotations["{ann.AUTOCREATE}"]', f"not valid JSON: {exc}.")
             )
     if ann.ID in annotations:
         elb["existing"] = {"id": annotations.pop(ann.ID)}

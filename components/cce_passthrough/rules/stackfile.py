@@ -68,10 +68,13 @@ def malformed(name: str, reason: str, fix: str | None = None) -> StackFileError:
     return StackFileError(rule("PT906").finding(None, name, f"{name} {reason}.", fix))
 
 
+def beyond_limits(name: str, message: str, fix: str) -> StackFileError:
+    """PT907: a file past a limit of `LIMITS`, refused unread."""
+    return StackFileError(rule("PT907").finding(None, name, message, fix))
+
+
 def _beyond(name: str, line: int, what: str, fix: str) -> StackFileError:
-    return StackFileError(
-        rule("PT907").finding(None, name, f"{name} line {line}: {what}; refused unread.", fix)
-    )
+    return beyond_limits(name, f"{name} line {line}: {what}; refused unread.", fix)
 
 
 def _line(event_or_node: Any) -> int:

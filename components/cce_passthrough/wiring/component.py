@@ -10,12 +10,11 @@ import pulumi_kubernetes as k8s
 from ..core import annotations as ann
 from ..core import workload
 from ..core.diagnostics import Diagnostic
-from ..core.model import ManagedElb, ServiceConfig, SharedElbRef
+from ..core.model import ClusterFacts, ManagedElb, ServiceConfig, SharedElbRef
 from ..core.ownership import deployment_cluster_fields, service_cluster_fields
-from ..rules.checks.existing_elb import elb_id_findings, missing_shared_elb_id
+from ..rules.checks.elb_location import elb_id_findings, missing_shared_elb_id
 from ..rules.config import parse_component_args
 from ..rules.evaluate import evaluate
-from ..rules.facts import ClusterFacts
 from .args import PassThroughServiceArgs
 from .lookup import PulumiCloud
 from .publish import publish

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ...core.diagnostics import Diagnostic
+from ...core.paths import join as path
 from ..catalogue import rule
 from ..config import ParsedStack
-from .common import path
 
 # Every Kubernetes cluster has these; creating one again fails with "already exists".
 BUILT_IN = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})

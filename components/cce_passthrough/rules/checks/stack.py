@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 
 from ...core import annotations as ann
 from ...core.diagnostics import Diagnostic
-from ...core.model import ServiceConfig
+from ...core.model import ClusterFacts, ServiceConfig
+from ...core.paths import join as path
 from ..catalogue import rule
-from ..facts import ClusterFacts
-from .common import path
+from .spec import duplicate_name
 
 
 # TCP, HTTP, HTTPS and TLS listeners share one port space on an ELB; only UDP may reuse a port.
@@ -42,11 +42,10 @@ def check_cross_service(
     for service in services:
         if service.name in by_name:
             findings.append(
-                rule("PT401").finding(
+                duplicate_name(
                     service.name,
                     path(paths.get(service.name, ""), "name"),
                     f"two services are named {service.name!r}.",
-                    "Give every service its own name.",
                 )
             )
         by_name.setdefault(service.name, service)

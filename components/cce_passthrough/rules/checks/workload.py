@@ -8,10 +8,9 @@ import re
 from collections.abc import Iterator
 
 from ...core.diagnostics import Diagnostic
-from ...core.model import ServiceConfig
-from ..catalogue import rule
-from ..facts import ClusterFacts
-from .common import path as _path
+from ...core.model import ClusterFacts, ServiceConfig
+from ...core.paths import join as _path
+from .spec import invalid_spec
 
 # https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
@@ -49,7 +48,7 @@ def check_labels(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: 
         for key, value in (labels or {}).items():
             problem = _label_problem(key, value)
             if problem is not None:
-                yield rule("PT401").finding(
+                yield invalid_spec(
                     service.name,
                     _path(prefix, f"{config_key}[{json.dumps(key, ensure_ascii=False)}]"),
                     f"{problem}.",

@@ -1,20 +1,13 @@
-"""Helpers every rule module shares: config paths and version-gate findings."""
+"""Version gates (PT107, PT108): a feature the cluster's CCE release must have."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ...core.diagnostics import Diagnostic
+from ...core.model import ClusterFacts
 from ...core.versions import GateResult, VersionGate
 from ..catalogue import rule
-from ..facts import ClusterFacts
-
-
-def path(prefix: str, tail: str) -> str:
-    """`services[0]` + `elb.class`; in component-args context the prefix is empty."""
-    if not prefix:
-        return tail
-    return f"{prefix}{tail}" if tail.startswith("[") else f"{prefix}.{tail}"
 
 
 def gate_findings(
@@ -41,3 +34,8 @@ def gate_findings(
 def _example(gate: VersionGate, cluster: ClusterFacts) -> str:
     same_minor = [v for v in gate.releases if v.minor_key == cluster.version.minor_key]
     return str(same_minor[0]) if same_minor else f"{cluster.version}.0-r0"
+
+
+def unproven_gate(resource: str | None, where: str, message: str, fix: str) -> Diagnostic:
+    """PT107 for a gate a rule evaluates itself (its message says which feature and release)."""
+    return rule("PT107").finding(resource, where, message, fix)

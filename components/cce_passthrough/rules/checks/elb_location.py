@@ -1,19 +1,17 @@
-"""An existing ELB named by id: the id's shape at preview (or once an output resolves), and with
-`cluster.lookup` on, that the id names an ELB of the declared class in the cluster's VPC."""
+"""Which ELB the service lands on and where it sits: an existing ELB's id, its shape at preview (PT109,
+PT209) or once an output resolves, and with `cluster.lookup` on that it names an ELB of the declared
+class (PT209); the ELB's VPC against the cluster's (PT210)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...core.diagnostics import Diagnostic
-from ...core.model import ServiceConfig, SharedElbRef
+from ...core.model import UUID, ClusterFacts, ServiceConfig, SharedElbRef
+from ...core.paths import join as _path
 from ..catalogue import rule
 from ..cloud import Cloud, CloudLookupError
-from ..facts import ClusterFacts
-from .common import path as _path
-
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+from ..config import wrong_type
 
 
 def check_existing(
@@ -52,9 +50,7 @@ def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnosti
                 "or address.",
             )
         ]
-    return [
-        rule("PT902").finding(resource, where, f"the ELB id must be a string (got {type(elb_id).__name__}).")
-    ]
+    return [wrong_type(resource, where, f"the ELB id must be a string (got {type(elb_id).__name__}).")]
 
 
 def missing_shared_elb_id(resource: str, where: str, owner: str) -> Diagnostic:
@@ -79,8 +75,8 @@ def looked_up_elb_findings(
 ) -> list[Diagnostic]:
     """PT209 when the id names no ELB of the declared class, PT210 when it sits in another VPC."""
     existing = service.elb.existing
-    if existing is None or not isinstance(existing.id, str):
-        return []
+    if existing is None or not isinstance(existing.id, str) or not UUID.match(existing.id):
+        return []  # a malformed id has its PT209 already; an output id is checked when it resolves
     elb_id, dedicated, where = existing.id, service.elb.dedicated, _path(prefix, "elb.existing.id")
     wanted, other = ("dedicated", "shared") if dedicated else ("shared", "dedicated")
     try:
@@ -102,3 +98,17 @@ def looked_up_elb_findings(
             )
         ]
     return []
+
+
+def check_managed_vpc(
+    service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    managed = service.elb.managed
+    if managed is None or cluster is None or not cluster.vpc_id or not managed.vpc_id:
+        return
+    if managed.vpc_id != cluster.vpc_id:
+        yield rule("PT210").finding(
+            service.name,
+            _path(prefix, "elb.managed.vpcId"),
+            f"ELB VPC {managed.vpc_id!r} is not the cluster's VPC {cluster.vpc_id!r}.",
+        )

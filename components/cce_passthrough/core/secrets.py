@@ -1,0 +1,3 @@
+"""What every output shows in place of a secret value."""
+
+SECRET = "[secret]"
