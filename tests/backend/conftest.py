@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import json
 import logging
@@ -20,6 +21,7 @@ import socket
 import threading
 import urllib.request
 import uuid
+import xml.sax.saxutils
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -250,10 +252,10 @@ FOREIGN_HANDLERS: dict[str, type[_ForeignHandler]] = {
 }
 
 
-@pytest.fixture(params=sorted(FOREIGN_HANDLERS))
-def foreign_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 that is not S3 (a web page, or an API answering JSON 404)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FOREIGN_HANDLERS[request.param])
+@contextlib.contextmanager
+def foreign_server(kind: str) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 that is not S3: ``html-200`` (a web page) or ``json-404`` (an API)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FOREIGN_HANDLERS[kind])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -261,6 +263,12 @@ def foreign_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(params=sorted(FOREIGN_HANDLERS))
+def foreign_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
+    with foreign_server(request.param) as url:
+        yield url
 
 
 @dataclass
@@ -316,3 +324,52 @@ def closed_port() -> Iterator[int]:
 @pytest.fixture
 def closed_port_endpoint(closed_port: int) -> str:
     return f"http://127.0.0.1:{closed_port}"
+
+
+@dataclass
+class ScriptedS3:
+    """An S3-shaped server that answers every request with one XML ``<Error>`` (status, code, message).
+
+    ``message`` may use ``{access_key}`` for the access key id the request was signed with.
+    """
+
+    url: str
+    answer: dict[str, Any]
+
+
+@pytest.fixture
+def scripted_s3() -> Iterator[ScriptedS3]:
+    answer: dict[str, Any] = {"status": 403, "code": "Teapot", "message": "no"}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            authorization = self.headers.get("Authorization", "")
+            access_key = authorization.partition("Credential=")[2].partition("/")[0]
+            message = str(answer["message"]).replace("{access_key}", access_key)
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>'
+                + xml.sax.saxutils.escape(str(answer["code"]))
+                + "</Code><Message>"
+                + xml.sax.saxutils.escape(message, {"\n": "&#10;", "\r": "&#13;"})
+                + "</Message></Error>"
+            ).encode()
+            self.send_response(int(answer["status"]))
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _answer  # noqa: N815 (http.server's names)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ScriptedS3(f"http://127.0.0.1:{server.server_address[1]}", answer)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -272,8 +272,8 @@ def test_credentials_in_the_endpoint_are_refused_and_never_echoed(cli, one_error
 
 
 def test_redact_strips_userinfo_from_any_message() -> None:
-    from cce_passthrough.backend.url import redact
+    from cce_passthrough.backend.output import redact
 
-    line = redact(f"boom at https://{AK}:{SK}@host/x and s3://{SK}@bucket", {})
+    line = redact(f"boom at https://{AK}:{SK}@host/x and s3://{SK}@bucket", [])
     assert SK not in line and AK not in line
     assert "https://<redacted>@host/x" in line

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from .interrupt import EXIT_INTERRUPTED, Interrupted, finish_before_interrupt
+from .output import Screen, escape_control, secret_values
 from .state import StateFormatError, format_time, render_report
 from .url import (
     AddressingChoice,
@@ -23,7 +24,6 @@ from .url import (
     login_url,
     make_target,
     parse_login_url,
-    redact,
     render_url_output,
     shell_quote,
 )
@@ -161,32 +161,25 @@ def _target_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> B
     )
 
 
-def _print_error(message: str, err: TextIO) -> None:
-    print(f"{ERROR_PREFIX} {' '.join(message.split())}", file=err)
-
-
-def _do_url(args: argparse.Namespace, target: BackendTarget, out: TextIO) -> int:
+def _do_url(args: argparse.Namespace, target: BackendTarget, out: Screen) -> int:
     if args.url_only:
-        print(login_url(target), file=out)
+        out.line(login_url(target))
     else:
-        out.write(render_url_output(target))
+        out.lines(render_url_output(target))
     return 0
 
 
-def _do_bootstrap(
-    args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]
-) -> int:
+def _do_bootstrap(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
     from . import s3
 
-    client = s3.make_client(target, env)
     result = s3.bootstrap(client, target, fix=args.fix)
     if result.actions:
         for action in result.actions:
-            print(f"changed: {action}", file=out)
+            out.line(f"changed: {action}")
     else:
-        print(f"bucket '{target.bucket}' already bootstrapped: nothing to change", file=out)
+        out.line(f"bucket '{target.bucket}' already bootstrapped: nothing to change")
     for note in result.notes:
-        print(f"note: {note}", file=out)
+        out.line(f"note: {note}")
     posture = result.posture
     if posture is not None:
         pab = (
@@ -196,24 +189,22 @@ def _do_bootstrap(
             if not posture.pab_supported
             else "off"
         )
-        print(
+        out.line(
             f"state bucket: versioning {posture.versioning.lower()}, encryption {posture.encryption}, "
             f"public access block {pab}",
-            file=out,
         )
-    print(f"next: pulumi login {shell_quote(login_url(target))}", file=out)
+    out.line(f"next: pulumi login {shell_quote(login_url(target))}")
     return 0
 
 
-def _do_check(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+def _do_check(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
     from . import s3
 
-    client = s3.make_client(target, env)
     try:
         report = s3.list_state(client, target)
     except StateFormatError as exc:
         raise BackendError(f"cannot read Pulumi state in {target.where}: {exc}", exit_code=1) from exc
-    out.write(render_report(report, target.where))
+    out.lines(render_report(report, target.where))
     return 1 if report.problems else 0
 
 
@@ -229,10 +220,9 @@ def _resolve_keys(args: argparse.Namespace, client: Any, target: BackendTarget) 
     return s3.stack_keys(target, args.stack, version), version
 
 
-def _do_versions(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+def _do_versions(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
     from . import s3
 
-    client = s3.make_client(target, env)
     keys, _ = _resolve_keys(args, client, target)
     versions = s3.list_versions(client, target.bucket, keys)
     if not versions:
@@ -242,19 +232,24 @@ def _do_versions(args: argparse.Namespace, target: BackendTarget, out: TextIO, e
         flags = ", ".join(
             f for f, on in (("latest", v.is_latest), ("delete marker", v.is_delete_marker)) if on
         )
-        rows.append((v.key, v.version_id, format_time(v.last_modified), str(v.size), flags))
+        rows.append(
+            (
+                escape_control(v.key),
+                escape_control(v.version_id),
+                format_time(v.last_modified),
+                str(v.size),
+                flags,
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
-        print(
-            ("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:4])) + "  " + row[4]).rstrip(), file=out
-        )
+        out.line(("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:4])) + "  " + row[4]).rstrip())
     return 0
 
 
-def _do_restore(args: argparse.Namespace, target: BackendTarget, out: TextIO, env: Mapping[str, str]) -> int:
+def _do_restore(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
     from . import s3
 
-    client = s3.make_client(target, env)
     keys, layout = _resolve_keys(args, client, target)
     if args.stack:
         matching = [
@@ -290,16 +285,14 @@ def _do_restore(args: argparse.Namespace, target: BackendTarget, out: TextIO, en
         "`backend versions` shows which",
     ):
         new_version = s3.restore_version(client, target.bucket, key, args.version_id)
-        print(
-            f"restored {key} from version {args.version_id}; "
-            f"new current version {new_version or '(unversioned)'}",
-            file=out,
+        out.line(
+            f"restored {key} from version {args.version_id}; new current version {new_version or '(unversioned)'}",
         )
-        print("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud", file=out)
+        out.line("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud")
     return 0
 
 
-_IoHandler = Callable[[argparse.Namespace, BackendTarget, TextIO, Mapping[str, str]], int]
+_IoHandler = Callable[[argparse.Namespace, BackendTarget, Any, Screen], int]
 _IO_COMMANDS: dict[str, _IoHandler] = {
     "bootstrap": _do_bootstrap,
     "check": _do_check,
@@ -315,52 +308,56 @@ def run_backend(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Run ``backend <subcommand>``; returns 0 ok, 1 refused/problem found, 2 could not run."""
+    """Run ``backend <subcommand>``; 0 ok, 1 refused/problem found, 2 could not run, 130 Ctrl-C."""
     env = os.environ if environ is None else environ
-    stdout = sys.stdout if out is None else out
-    stderr = sys.stderr if err is None else err
+    secrets = secret_values(env)  # grows with the credentials a profile resolves to
+    stdout = Screen(sys.stdout if out is None else out, secrets)
+    stderr = Screen(sys.stderr if err is None else err, secrets)
     try:
         return _run_backend(args, env, stdout, stderr)
     except KeyboardInterrupt as exc:
         # Ctrl-C: one line, no traceback. Changes hold Ctrl-C until they are complete
         # (interrupt.finish_before_interrupt), so anywhere else nothing was changed yet.
         message = exc.message if isinstance(exc, Interrupted) else "interrupted; nothing was changed"
-        _print_error(message, stderr)
+        stderr.error(ERROR_PREFIX, message)
         return EXIT_INTERRUPTED
     except Exception as exc:
         # Last resort. The contract of every `backend` command is "one line on stderr, exit 2,
         # no traceback, no credential" even for a failure nobody anticipated (a parser or SDK
         # raising something unexpected); the message goes through the same redaction as all
         # other errors. KeyboardInterrupt/SystemExit are not Exceptions and pass through.
-        _print_error(redact(f"unexpected error: {type(exc).__name__}: {exc}", env), stderr)
+        stderr.error(ERROR_PREFIX, f"unexpected error: {type(exc).__name__}: {exc}")
         return 2
 
 
-def _run_backend(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+def _run_backend(args: argparse.Namespace, env: Mapping[str, str], stdout: Screen, stderr: Screen) -> int:
     command = getattr(args, "backend_command", None)
     try:
         target = _target_from_args(args, env)
     except BackendError as exc:
-        _print_error(redact(str(exc), env), stderr)
+        stderr.error(ERROR_PREFIX, str(exc))
         return exc.exit_code
     if command == "url":
         return _do_url(args, target, stdout)
     handler = _IO_COMMANDS.get(str(command))
     if handler is None:
-        _print_error(f"unknown backend subcommand: {command!r}", stderr)
+        stderr.error(ERROR_PREFIX, f"unknown backend subcommand: {command!r}")
         return 2
     try:
         import botocore.exceptions
 
         from . import s3
     except ImportError:
-        _print_error(f"`backend {command}` needs boto3: pip install 'cce-passthrough[backend]'", stderr)
+        stderr.error(ERROR_PREFIX, f"`backend {command}` needs boto3: pip install 'cce-passthrough[backend]'")
         return 2
     try:
-        return handler(args, target, stdout, env)
+        session = s3.make_session(target, env)
+        stderr.secrets.extend(s3.credential_values(session))  # the list stdout shares
+        client = s3.make_client(target, env, session)
+        return handler(args, target, client, stdout)
     except BackendError as exc:
-        _print_error(redact(str(exc), env), stderr)
+        stderr.error(ERROR_PREFIX, str(exc))
         return exc.exit_code
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        _print_error(s3.describe_error(exc, target, env), stderr)
+        stderr.error(ERROR_PREFIX, s3.describe_error(exc, target, env))
         return 2

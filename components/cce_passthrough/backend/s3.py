@@ -26,6 +26,7 @@ changes neither access nor history); an existing SSE-KMS configuration is kept.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -35,11 +36,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.loaders
+import botocore.session
 
 from .interrupt import finish_before_interrupt
+from .output import unprintable_credential
 from .state import (
     META_KEY,
     ObjectInfo,
@@ -53,7 +56,7 @@ from .state import (
     state_root_of_key,
     summarize,
 )
-from .url import BackendConfigError, BackendError, BackendTarget, redact
+from .url import BackendConfigError, BackendError, BackendTarget
 
 PUBLIC_GROUP_URIS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
@@ -329,7 +332,7 @@ def _seconds(environ: Mapping[str, str]) -> str:
 
 
 def describe_error(exc: BaseException, target: BackendTarget, environ: Mapping[str, str]) -> str:
-    """One human line for a botocore/boto3 failure (never a traceback, never a secret)."""
+    """One human line for a botocore failure (never a traceback); the caller redacts and escapes it."""
     where = target.endpoint.url if target.endpoint else "the default S3 endpoint"
     bucket = target.bucket
     message: str
@@ -380,35 +383,75 @@ def describe_error(exc: BaseException, target: BackendTarget, environ: Mapping[s
         else:
             detail = str(exc.response.get("Error", {}).get("Message", "")) or "no message"
             message = f"{op} on bucket '{bucket}' failed: {code}: {detail}"
+    elif isinstance(exc, botocore.exceptions.HTTPClientError):
+        # Its text quotes the request (the signed Authorization header): never shown.
+        message = f"could not send the request to {where} ({type(exc).__name__}); check --endpoint"
     elif isinstance(exc, botocore.exceptions.BotoCoreError):
         message = f"S3 client error: {exc}"
     else:
         message = f"unexpected error: {type(exc).__name__}: {exc}"
-    return redact(message, environ)
+    return message
 
 
 # --------------------------------------------------------------------------- client
 
 
-def make_client(target: BackendTarget, environ: Mapping[str, str] | None = None) -> Any:
-    """An S3 client for ``target``: explicit endpoint, region and addressing style.
+@functools.cache
+def _shared_loader() -> botocore.loaders.Loader:
+    """botocore's parsed service models, read once per process instead of once per session."""
+    return botocore.loaders.create_loader()
 
-    Credentials: boto3's default chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``,
+
+def make_session(target: BackendTarget, environ: Mapping[str, str] | None = None) -> Any:
+    """A botocore session with the credentials of ``target``'s profile, the environment, or HW_*.
+
+    Credentials: the default chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``,
     ``AWS_PROFILE``, shared files), else ``HW_ACCESS_KEY``/``HW_SECRET_KEY``; a ``profile=`` in
-    the backend URL selects that profile. Checksums are sent only when an operation requires
-    them: S3-compatible stores do not all accept the CRC32 trailers newer SDKs send by default
-    (Pulumi >= 3.256 makes the same choice for custom endpoints).
+    the backend URL selects that profile.
     """
     env = os.environ if environ is None else environ
-    session_kwargs: dict[str, Any] = {}
-    if target.profile:
-        session_kwargs["profile_name"] = target.profile
-    else:
-        session_kwargs.update(huawei_fallback_credentials(env) or {})
-    if target.region:
-        session_kwargs["region_name"] = target.region
-    session = boto3.session.Session(**session_kwargs)
+    session = botocore.session.Session(profile=target.profile)
+    session.register_component("data_loader", _shared_loader())
+    fallback = None if target.profile else huawei_fallback_credentials(env)
+    in_use = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+    if fallback:
+        in_use = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN"]
+        session.set_credentials(
+            fallback["aws_access_key_id"],
+            fallback["aws_secret_access_key"],
+            fallback.get("aws_session_token"),
+        )
+    unprintable = unprintable_credential(env, in_use)
+    if unprintable:
+        raise BackendConfigError(
+            f"{unprintable} holds a space, a control character or a non-ASCII character, and a key is "
+            "printable ASCII: check how the variable was set (its value is not shown)"
+        )
+    return session
+
+
+def credential_values(session: Any) -> list[str]:
+    """The access key, secret key and token ``session`` signs with, to keep them out of any output."""
+    try:
+        credentials = session.get_credentials()
+    except botocore.exceptions.BotoCoreError:
+        return []
+    if credentials is None:
+        return []
+    frozen = credentials.get_frozen_credentials()
+    return [v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v]
+
+
+def make_client(target: BackendTarget, environ: Mapping[str, str] | None = None, session: Any = None) -> Any:
+    """An S3 client for ``target``: explicit endpoint, region, addressing style and time bounds.
+
+    Checksums are sent only when an operation requires them: S3-compatible stores do not all
+    accept the CRC32 trailers newer SDKs send by default (Pulumi >= 3.256 makes the same choice
+    for custom endpoints). Every answer is checked to come from an S3 server (:func:`foreign_answer`).
+    """
+    env = os.environ if environ is None else environ
     timeout = read_timeout(env)
+    session = make_session(target, env) if session is None else session
     config = botocore.config.Config(
         signature_version="s3v4",
         s3={"addressing_style": target.addressing},
@@ -419,8 +462,11 @@ def make_client(target: BackendTarget, environ: Mapping[str, str] | None = None)
         response_checksum_validation="when_required",
         user_agent_extra="cce-passthrough",
     )
-    client = session.client(
-        "s3", endpoint_url=target.endpoint.url if target.endpoint else None, config=config
+    client = session.create_client(
+        "s3",
+        region_name=target.region,
+        endpoint_url=target.endpoint.url if target.endpoint else None,
+        config=config,
     )
     where = target.endpoint.url if target.endpoint else "the default S3 endpoint"
 

@@ -28,6 +28,8 @@ from typing import Any
 
 import yaml
 
+from .output import escape_control
+
 BOOKKEEPING = ".pulumi"
 STACKS_DIR = f"{BOOKKEEPING}/stacks/"
 LOCKS_DIR = f"{BOOKKEEPING}/locks/"
@@ -372,7 +374,7 @@ def summarize(plan: ListingPlan, contents: Mapping[str, bytes | None]) -> StateR
 
 
 def render_report(report: StateReport, where: str) -> str:
-    """The table printed by ``cce-passthrough backend check``."""
+    """The table printed by ``cce-passthrough backend check``; what the bucket holds is escaped."""
     layout = (
         f"project-scoped (meta.yaml version {report.layout_version})"
         if report.layout_version >= 1
@@ -388,7 +390,9 @@ def render_report(report: StateReport, where: str) -> str:
                 updated = "never"
             else:
                 updated = format_time(s.last_update) + ("" if s.last_update_source == "checkpoint" else "*")
-            lock = "; ".join(f"locked by {lock.owner}" for lock in s.locks) if s.locks else "-"
+            lock = (
+                "; ".join(f"locked by {escape_control(lock.owner)}" for lock in s.locks) if s.locks else "-"
+            )
             resources = "?" if s.resource_count is None else str(s.resource_count)
             if s.state_key is None:
                 resources = "(no state yet)"
@@ -402,8 +406,9 @@ def render_report(report: StateReport, where: str) -> str:
     lines.append(f"{len(report.stacks)} stack(s), {locked} locked")
     for key in report.ignored:
         lines.append(
-            f"note: ignored {key} (not part of the {'project' if report.layout_version else 'legacy'} layout)"
+            f"note: ignored {escape_control(key)} "
+            f"(not part of the {'project' if report.layout_version else 'legacy'} layout)"
         )
     for problem in report.problems:
-        lines.append(f"problem: {problem}")
+        lines.append(f"problem: {escape_control(problem)}")
     return "\n".join(lines) + "\n"

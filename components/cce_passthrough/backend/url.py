@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -34,21 +33,10 @@ _HOST_RE = re.compile(
 _NETLOC_RE = re.compile(r"(?:\[(?P<v6>[^\[\]]*)\]|[^\[\]:]*)(?::[0-9]*)?")
 _PREFIX_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 _TRUE = frozenset({"1", "t", "true", "yes", "on"})
-# ``scheme://user:password@`` in any message; see :func:`redact`.
-_USERINFO_RE = re.compile(r"(?<=://)[^/\s?#@]*@")
 
 CREDENTIALS_IN_URL = (
     "credentials must not be part of the URL; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
     "(or AWS_PROFILE, HW_ACCESS_KEY/HW_SECRET_KEY) instead"
-)
-
-SECRET_ENV_VARS = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "HW_ACCESS_KEY",
-    "HW_SECRET_KEY",
-    "HW_SECURITY_TOKEN",
 )
 
 
@@ -380,20 +368,6 @@ def env_guidance(target: BackendTarget) -> list[tuple[str, str, str]]:
             "or PULUMI_CONFIG_PASSPHRASE_FILE=<path>; keep it per environment",
         ),
     ]
-
-
-def redact(message: str, environ: Mapping[str, str]) -> str:
-    """Remove credentials from ``message``; one line.
-
-    Removes any credential value present in the environment and the userinfo of any URL
-    (``https://user:password@host`` -> ``https://<redacted>@host``).
-    """
-    for name in SECRET_ENV_VARS:
-        value = environ.get(name)
-        if value and len(value) >= 4:
-            message = message.replace(value, "<redacted>")
-    message = _USERINFO_RE.sub("<redacted>@", message)
-    return " ".join(message.split())
 
 
 def shell_quote(value: str) -> str:
