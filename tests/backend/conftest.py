@@ -224,13 +224,17 @@ class _ForeignHandler(http.server.BaseHTTPRequestHandler):
     content_type = "text/html; charset=utf-8"
     body = b"<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body><h1>It works</h1></body></html>"
 
+    def respond(self) -> tuple[int, str, bytes]:
+        return self.status, self.content_type, self.body
+
     def _answer(self) -> None:
-        self.send_response(self.status)
-        self.send_header("Content-Type", self.content_type)
-        self.send_header("Content-Length", str(len(self.body)))
+        status, content_type, body = self.respond()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(self.body)
+            self.wfile.write(body)
 
     do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _answer  # noqa: N815 (http.server's names)
 
@@ -255,7 +259,14 @@ FOREIGN_HANDLERS: dict[str, type[_ForeignHandler]] = {
 @contextlib.contextmanager
 def foreign_server(kind: str) -> Iterator[str]:
     """An HTTP server on 127.0.0.1 that is not S3: ``html-200`` (a web page) or ``json-404`` (an API)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FOREIGN_HANDLERS[kind])
+    with serving(FOREIGN_HANDLERS[kind]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` behind a threaded HTTP server on 127.0.0.1, for the duration of the block."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -341,8 +352,8 @@ class ScriptedS3:
 def scripted_s3() -> Iterator[ScriptedS3]:
     answer: dict[str, Any] = {"status": 403, "code": "Teapot", "message": "no"}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def _answer(self) -> None:
+    class Handler(_ForeignHandler):
+        def respond(self) -> tuple[int, str, bytes]:
             authorization = self.headers.get("Authorization", "")
             access_key = authorization.partition("Credential=")[2].partition("/")[0]
             message = str(answer["message"]).replace("{access_key}", access_key)
@@ -352,24 +363,8 @@ def scripted_s3() -> Iterator[ScriptedS3]:
                 + "</Code><Message>"
                 + xml.sax.saxutils.escape(message, {"\n": "&#10;", "\r": "&#13;"})
                 + "</Message></Error>"
-            ).encode()
-            self.send_response(int(answer["status"]))
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            )
+            return int(answer["status"]), "application/xml", body.encode()
 
-        do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _answer  # noqa: N815 (http.server's names)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield ScriptedS3(f"http://127.0.0.1:{server.server_address[1]}", answer)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield ScriptedS3(url, answer)

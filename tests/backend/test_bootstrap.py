@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import botocore.exceptions
-import pytest
 
-from cce_passthrough.backend import s3
+from cce_passthrough.backend.bucket import bootstrap
+from cce_passthrough.backend.connection import make_client
 from cce_passthrough.backend.url import make_target
 
 ALL_BLOCKED = {
@@ -82,13 +82,13 @@ def test_bootstrap_creates_and_secures_bucket_then_is_a_no_op(
 def test_second_bootstrap_sends_no_write_request(s3_server, s3_client, bucket_name) -> None:
     """Stronger than comparing settings: record every S3 operation of the second run."""
     target = make_target(bucket=bucket_name, region="us-east-1", endpoint=s3_server.endpoint)
-    client = s3.make_client(target)
-    first = s3.bootstrap(client, target, fix=False)
+    client = make_client(target)
+    first = bootstrap(client, target, fix=False)
     assert first.created and first.actions
 
     operations: list[str] = []
     client.meta.events.register("before-call.s3.*", lambda model, **_: operations.append(model.name))
-    second = s3.bootstrap(client, target, fix=False)
+    second = bootstrap(client, target, fix=False)
     assert second.actions == [] and not second.created
     assert operations, "the second run must still inspect the bucket"
     writes = [op for op in operations if not op.startswith(("Get", "Head", "List"))]
@@ -201,74 +201,6 @@ def test_existing_kms_encryption_is_kept(cli, s3_client, bucket_name, target_arg
     assert result.code == 0, result.err
     assert "nothing to change" in result.out
     assert read_back(s3_client, bucket_name)["encryption"] == "aws:kms"
-
-
-@pytest.mark.parametrize(
-    ("acl", "policy", "pab", "expected"),
-    [
-        ({"Grants": []}, None, ALL_BLOCKED, []),
-        ({"Grants": []}, None, None, ["no public access block"]),
-        (
-            {
-                "Grants": [
-                    {
-                        "Grantee": {"URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
-                        "Permission": "WRITE",
-                    }
-                ]
-            },
-            None,
-            ALL_BLOCKED,
-            ["ACL grants AuthenticatedUsers:WRITE"],
-        ),
-        (
-            {"Grants": []},
-            {"Statement": {"Effect": "Allow", "Principal": {"ID": ["*"]}}},
-            ALL_BLOCKED,
-            ["bucket policy"],
-        ),
-        ({"Grants": []}, {"Statement": [{"Effect": "Deny", "Principal": "*"}]}, ALL_BLOCKED, []),
-        ({"Grants": []}, None, {**ALL_BLOCKED, "IgnorePublicAcls": False}, ["IgnorePublicAcls off"]),
-    ],
-)
-def test_public_definition(acl, policy, pab, expected) -> None:
-    posture = s3.BucketPosture(
-        versioning="Enabled",
-        encryption="AES256",
-        public_access_block=pab,
-        pab_supported=True,
-        public_grants=tuple(s3.public_acl_grants(acl)),
-        policy=policy,
-        public_statements=tuple(s3.public_policy_statements(policy or {})),
-    )
-    reasons = posture.public_reasons()
-    assert len(reasons) == len(expected)
-    for reason, fragment in zip(reasons, expected, strict=True):
-        assert fragment in reason
-
-
-def test_without_public_access_block_api_only_acl_and_policy_count() -> None:
-    posture = s3.BucketPosture("Enabled", "AES256", None, pab_supported=False)
-    assert posture.public_reasons() == []
-    assert s3.planned_fixes(posture) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["{not json", "", "[]", '"a string"', "null", '{"Statement": ' * 5000 + "[]" + "}" * 5000, b"\xff"],
-)
-def test_unparseable_policy_counts_as_public(text: Any) -> None:
-    parsed = s3.parse_policy(text)
-    assert parsed.unparseable and parsed.policy is None
-    posture = s3.BucketPosture("Enabled", "AES256", dict(ALL_BLOCKED), True, policy_unparseable=True)
-    assert any("cannot be parsed" in r for r in posture.public_reasons())
-    assert "policy" not in s3.planned_fixes(posture)  # never deleted unread: a person decides
-
-
-def test_policy_with_utf8_bom_is_parsed() -> None:
-    parsed = s3.parse_policy('\ufeff{"Statement": [{"Effect": "Allow", "Principal": "*"}]}')
-    assert not parsed.unparseable and parsed.policy is not None
-    assert s3.public_policy_statements(parsed.policy) == [0]
 
 
 def test_malformed_bucket_policy_is_refused_even_with_fix_and_kept(

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import pytest
 
-from cce_passthrough.backend import s3
+from cce_passthrough.backend import connection
 
 from .conftest import foreign_server
 from .test_output_safety import leaked
@@ -154,7 +154,7 @@ def test_credentials_in_a_backend_url_or_an_exception_never_show(
     def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError(f"internal failure quoting {secret[:12]} and {secret}")
 
-    monkeypatch.setattr(s3, "make_client", boom)
+    monkeypatch.setattr(connection, "make_client", boom)
     results.append(
         cli("check", "--bucket", bucket_name, "--region", "us-east-1", "--endpoint", "127.0.0.1:9")
     )

@@ -144,7 +144,25 @@ def test_deeply_nested_meta_yaml_is_one_line_error(
     cli, s3_client, bucket_name, target_args, one_error_line
 ) -> None:
     assert cli("bootstrap", *target_args).code == 0
-    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"[" * 100_000)
+    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"[" * 60_000)
     result = cli("check", *target_args)
     assert result.code == 1
-    one_error_line(result, "meta.yaml")
+    one_error_line(result, "meta.yaml is not valid YAML")
+
+
+def test_objects_larger_than_the_tool_reads_are_reported_never_read(
+    cli, s3_client, bucket_name, target_args, one_error_line
+) -> None:
+    """docs/backend.md: meta.yaml and lock files up to 64 KiB, a stack's state up to 128 MiB."""
+    assert cli("bootstrap", *target_args).code == 0
+    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"version: 1\n")
+    put(s3_client, bucket_name, ".pulumi/stacks/cce-app/dev.json", checkpoint("x", "2026-01-01T00:00:00Z", 1))
+    put(s3_client, bucket_name, ".pulumi/locks/organization/cce-app/dev/1.json", b" " * (64 * 1024 + 1))
+    result = cli("check", *target_args)
+    assert result.code == 0, result.err
+    assert "locked by unknown owner" in result.out
+
+    put(s3_client, bucket_name, ".pulumi/meta.yaml", b"version: 1\n" + b"#" * 64 * 1024)
+    result = cli("check", *target_args)
+    assert result.code == 1
+    one_error_line(result, ".pulumi/meta.yaml is larger than 65536 bytes")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from cce_passthrough.backend import s3
+from cce_passthrough.backend import connection
 from cce_passthrough.backend.cli import add_backend_parser, run_backend
 
 from .test_bootstrap import ALL_BLOCKED, assert_secured
@@ -35,7 +35,7 @@ def run_bootstrap(argv: list[str]) -> tuple[int, str, str]:
 def hold_first_requests(monkeypatch) -> None:
     """Hold every run's first request until all runs are ready to send it."""
     barrier = threading.Barrier(RUNS, timeout=120)
-    real_make_client = s3.make_client
+    real_make_client = connection.make_client
 
     def wait_for_all(**_: Any) -> None:  # returns None: a before-send handler's value would be the answer
         barrier.wait()
@@ -45,7 +45,7 @@ def hold_first_requests(monkeypatch) -> None:
         client.meta.events.register("before-send.s3.HeadBucket", wait_for_all)
         return client
 
-    monkeypatch.setattr(s3, "make_client", make_client)
+    monkeypatch.setattr(connection, "make_client", make_client)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cce_passthrough.backend.s3 import huawei_fallback_credentials
+from cce_passthrough.backend.connection import huawei_fallback_credentials
 
 ADMIN_POLICY = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -146,14 +146,14 @@ def test_unexpected_exception_is_one_redacted_line_exit_2(
     cli, target_args, monkeypatch, one_error_line
 ) -> None:
     """The last-resort handler keeps the contract: no traceback, no secret, exit 2."""
-    from cce_passthrough.backend import s3
+    from cce_passthrough.backend import connection
 
     def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError(
             "internal failure with dummy-secret-key-for-tests-only-0001 at https://u:pw-in-url@h/x"
         )
 
-    monkeypatch.setattr(s3, "make_client", boom)
+    monkeypatch.setattr(connection, "make_client", boom)
     result = cli("check", *target_args)
     assert result.code == 2
     line = one_error_line(result, "unexpected error", "RuntimeError")

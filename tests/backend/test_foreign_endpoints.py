@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cce_passthrough.backend import s3
+from cce_passthrough.backend import connection
 from cce_passthrough.backend.url import make_target
 
 COMMANDS: dict[str, list[str]] = {
@@ -50,12 +50,12 @@ def test_the_documented_bound_of_a_request_is_a_few_seconds(monkeypatch) -> None
     """docs/backend.md: connect 3 s, read 5 s, 2 attempts; CCE_PASSTHROUGH_S3_TIMEOUT sets the read timeout."""
     monkeypatch.delenv("CCE_PASSTHROUGH_S3_TIMEOUT", raising=False)
     target = make_target(bucket="state-1", region="us-east-1", endpoint="127.0.0.1:9")
-    config = s3.make_client(target).meta.config
+    config = connection.make_client(target).meta.config
     assert (config.connect_timeout, config.read_timeout) == (3, 5)
     assert config.retries["total_max_attempts"] == 2
 
     monkeypatch.setenv("CCE_PASSTHROUGH_S3_TIMEOUT", "20")
-    assert s3.make_client(target).meta.config.read_timeout == 20
+    assert connection.make_client(target).meta.config.read_timeout == 20
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1e9", "301", "nan"])

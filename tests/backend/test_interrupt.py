@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cce_passthrough.backend import s3
+from cce_passthrough.backend import connection
 
 from .test_bootstrap import assert_secured
 from .test_versions import STATE_KEY, body, state_doc
@@ -33,7 +33,7 @@ def ctrl_c_at(monkeypatch) -> Callable[[str], list[str]]:
 
     def arm(operation: str) -> list[str]:
         sent: list[str] = []
-        real_make_client = s3.make_client
+        real_make_client = connection.make_client
 
         def make_client(*args: Any, **kwargs: Any) -> Any:
             client = real_make_client(*args, **kwargs)
@@ -49,7 +49,7 @@ def ctrl_c_at(monkeypatch) -> Callable[[str], list[str]]:
             client.meta.events.register(f"before-send.s3.{operation}", interrupt)
             return client
 
-        monkeypatch.setattr(s3, "make_client", make_client)
+        monkeypatch.setattr(connection, "make_client", make_client)
         return sent
 
     return arm

@@ -8,17 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cce_passthrough.backend.state import (
-    ObjectInfo,
-    StackRef,
-    StateFormatError,
-    parse_checkpoint,
-    parse_meta_version,
-    parse_time,
-    plan_listing,
-    render_report,
-    summarize,
-)
+from cce_passthrough.backend import layout, state
+from cce_passthrough.backend.layout import ObjectInfo, StackRef, StateFormatError, plan_listing
+from cce_passthrough.backend.report import render_report
+from cce_passthrough.backend.state import parse_checkpoint, parse_meta_version, parse_time, summarize
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -197,3 +190,25 @@ def test_deeply_nested_lock_and_meta_do_not_crash() -> None:
     assert summary.locked and summary.locks[0].owner == "unknown owner"
     with pytest.raises(StateFormatError):
         parse_meta_version(DEEP)
+
+
+def test_a_stack_state_larger_than_the_limit_is_a_problem_not_read() -> None:
+    listing = [ObjectInfo(".pulumi/stacks/p/big.json", T0, layout.MAX_STATE_BYTES + 1)]
+    plan = plan_listing(listing, 1)
+    assert plan.keys_to_read() == []
+    report = summarize(plan, {})
+    size = layout.MAX_STATE_BYTES + 1
+    assert report.problems == [
+        f"p/big: .pulumi/stacks/p/big.json: {size} bytes, more than the 128 MiB read of a stack's state"
+    ]
+
+
+def test_gzip_state_that_expands_past_the_limit_is_refused(monkeypatch) -> None:
+    monkeypatch.setattr(state, "MAX_STATE_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"[" + b" " * (2 * 1024 * 1024) + b"]")
+    with pytest.raises(StateFormatError, match="expands to more than 1 MiB"):
+        parse_checkpoint(".pulumi/stacks/p/dev.json.gz", bomb)
+    with pytest.raises(StateFormatError, match="truncated"):
+        parse_checkpoint(
+            ".pulumi/stacks/p/dev.json.gz", gzip.compress(checkpoint("2026-01-01T00:00:00Z"))[:-12]
+        )

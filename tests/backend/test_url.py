@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cce_passthrough.backend.s3 import make_client
+from cce_passthrough.backend.connection import make_client
 from cce_passthrough.backend.url import (
     BackendConfigError,
     BackendTarget,

@@ -1,8 +1,13 @@
 """Pulumi DIY state backend on Huawei OBS (S3-compatible): ``cce-passthrough backend ...``.
 
-``url`` and ``state`` are pure; ``s3`` does the boto3 I/O. boto3 (the ``backend`` extra) is
-imported only when a subcommand that talks to S3 runs, so importing this package, building the
-parser and ``backend url`` work without it.
+Imports nothing else of cce_passthrough. Pure (no botocore, no network): ``url`` (targets and
+login URLs), ``layout`` (object keys), ``state`` (object contents), ``posture`` (bucket
+settings and bootstrap's decisions), ``protocol`` (time bounds, the shape of S3 answers),
+``output`` (escaping, redaction), ``report`` (the text printed), ``interrupt`` (Ctrl-C).
+Requests: ``connection`` (session, client, errors), ``bucket`` (bootstrap), ``objects`` (state
+listing, versions, restore). ``cli`` wires them to argparse. botocore (the ``backend`` extra)
+is imported only when a subcommand that talks to S3 runs, so importing this package, building
+the parser and ``backend url`` work without it.
 """
 
 from __future__ import annotations

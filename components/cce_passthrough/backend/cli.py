@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from .interrupt import EXIT_INTERRUPTED, Interrupted, finish_before_interrupt
-from .output import Screen, escape_control, secret_values
-from .state import StateFormatError, format_time, render_report
+from .layout import StateFormatError, stack_keys, stack_ref_for_key
+from .output import Screen, secret_values
+from .report import posture_summary, render_report, render_versions
 from .url import (
     AddressingChoice,
     BackendConfigError,
@@ -28,8 +29,8 @@ from .url import (
     shell_quote,
 )
 
-# boto3/botocore (the `backend` extra) are imported only by the subcommands that talk to S3,
-# so `backend url` and the parser itself work without them.
+# botocore (the `backend` extra) is imported only by the subcommands that talk to S3, so
+# `backend url` and the parser itself work without it.
 
 PROG = "cce-passthrough"
 ERROR_PREFIX = f"{PROG}: error:"
@@ -170,38 +171,26 @@ def _do_url(args: argparse.Namespace, target: BackendTarget, out: Screen) -> int
 
 
 def _do_bootstrap(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
-    from . import s3
+    from .bucket import bootstrap
 
-    result = s3.bootstrap(client, target, fix=args.fix)
-    if result.actions:
-        for action in result.actions:
-            out.line(f"changed: {action}")
-    else:
+    result = bootstrap(client, target, fix=args.fix)
+    for action in result.actions:
+        out.line(f"changed: {action}")
+    if not result.actions:
         out.line(f"bucket '{target.bucket}' already bootstrapped: nothing to change")
     for note in result.notes:
         out.line(f"note: {note}")
-    posture = result.posture
-    if posture is not None:
-        pab = (
-            "on"
-            if posture.pab_complete
-            else "not supported by endpoint"
-            if not posture.pab_supported
-            else "off"
-        )
-        out.line(
-            f"state bucket: versioning {posture.versioning.lower()}, encryption {posture.encryption}, "
-            f"public access block {pab}",
-        )
+    if result.posture is not None:
+        out.line(posture_summary(result.posture))
     out.line(f"next: pulumi login {shell_quote(login_url(target))}")
     return 0
 
 
 def _do_check(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
-    from . import s3
+    from .objects import list_state
 
     try:
-        report = s3.list_state(client, target)
+        report = list_state(client, target)
     except StateFormatError as exc:
         raise BackendError(f"cannot read Pulumi state in {target.where}: {exc}", exit_code=1) from exc
     out.lines(render_report(report, target.where))
@@ -209,61 +198,44 @@ def _do_check(args: argparse.Namespace, target: BackendTarget, client: Any, out:
 
 
 def _resolve_keys(args: argparse.Namespace, client: Any, target: BackendTarget) -> tuple[list[str], int]:
-    from . import s3
+    from .objects import read_layout_version
 
     try:
-        version = s3.read_layout_version(client, target)
+        version = read_layout_version(client, target)
     except StateFormatError as exc:
         raise BackendError(f"cannot read Pulumi state in {target.where}: {exc}", exit_code=1) from exc
     if args.key:
         return [args.key], version
-    return s3.stack_keys(target, args.stack, version), version
+    return stack_keys(target, args.stack, version), version
 
 
 def _do_versions(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
-    from . import s3
+    from .objects import list_versions
 
     keys, _ = _resolve_keys(args, client, target)
-    versions = s3.list_versions(client, target.bucket, keys)
+    versions = list_versions(client, target.bucket, keys)
     if not versions:
-        raise BackendError(f"no versions of {keys[0]} in bucket '{target.bucket}'")
-    rows = [("KEY", "VERSION ID", "LAST MODIFIED", "SIZE", "")]
-    for v in versions:
-        flags = ", ".join(
-            f for f, on in (("latest", v.is_latest), ("delete marker", v.is_delete_marker)) if on
-        )
-        rows.append(
-            (
-                escape_control(v.key),
-                escape_control(v.version_id),
-                format_time(v.last_modified),
-                str(v.size),
-                flags,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for row in rows:
-        out.line(("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:4])) + "  " + row[4]).rstrip())
+        raise BackendError(f"no versions of {keys[0]!r} in bucket '{target.bucket}'")
+    for line in render_versions(versions):
+        out.line(line)
     return 0
 
 
 def _do_restore(args: argparse.Namespace, target: BackendTarget, client: Any, out: Screen) -> int:
-    from . import s3
+    from .bucket import versioning_status
+    from .objects import held_locks, list_versions, restore_version
 
     keys, layout = _resolve_keys(args, client, target)
+    key = keys[0]
     if args.stack:
-        matching = [
-            v for v in s3.list_versions(client, target.bucket, keys) if v.version_id == args.version_id
-        ]
+        matching = [v for v in list_versions(client, target.bucket, keys) if v.version_id == args.version_id]
         if not matching:
             raise BackendError(
                 f"stack {args.stack} has no version {args.version_id!r}; see `backend versions`"
             )
         key = matching[0].key
-    else:
-        key = keys[0]
-    ref = s3.stack_ref_for_key(target, key, layout)
-    status = s3.versioning_status(client, target.bucket)
+    ref = stack_ref_for_key(target, key, layout)
+    status = versioning_status(client, target.bucket)
     if status != "Enabled":
         raise BackendError(
             f"bucket '{target.bucket}' versioning is {status}: a restore now would replace the current "
@@ -271,22 +243,21 @@ def _do_restore(args: argparse.Namespace, target: BackendTarget, client: Any, ou
             "`cce-passthrough backend bootstrap --fix`, then restore",
             exit_code=1,
         )
-    if not args.force:
-        locks = s3.held_locks(client, target, ref)
-        if locks:
-            raise BackendError(
-                f"stack {ref.display} is locked ({len(locks)} lock(s), e.g. {locks[0]}); wait for the update "
-                "to finish or `pulumi cancel`, or pass --force",
-                exit_code=1,
-            )
+    locks = [] if args.force else held_locks(client, target, ref)
+    if locks:
+        raise BackendError(
+            f"stack {ref.display} is locked ({len(locks)} lock(s), e.g. {locks[0]!r}); wait for the update "
+            "to finish or `pulumi cancel`, or pass --force",
+            exit_code=1,
+        )
     with finish_before_interrupt(
         finished="interrupted after the restore was made (see above)",
         cut_short="interrupted during the copy: the state is either unchanged or restored, never mixed; "
         "`backend versions` shows which",
     ):
-        new_version = s3.restore_version(client, target.bucket, key, args.version_id)
+        new_version = restore_version(client, target.bucket, key, args.version_id)
         out.line(
-            f"restored {key} from version {args.version_id}; new current version {new_version or '(unversioned)'}",
+            f"restored {key} from version {args.version_id}; new current version {new_version or '(unversioned)'}"
         )
         out.line("next: `pulumi refresh` on that stack to reconcile the restored state with the cloud")
     return 0
@@ -346,18 +317,18 @@ def _run_backend(args: argparse.Namespace, env: Mapping[str, str], stdout: Scree
     try:
         import botocore.exceptions
 
-        from . import s3
+        from . import connection
     except ImportError:
         stderr.error(ERROR_PREFIX, f"`backend {command}` needs boto3: pip install 'cce-passthrough[backend]'")
         return 2
     try:
-        session = s3.make_session(target, env)
-        stderr.secrets.extend(s3.credential_values(session))  # the list stdout shares
-        client = s3.make_client(target, env, session)
+        session = connection.make_session(target, env)
+        stderr.secrets.extend(connection.credential_values(session))  # the list stdout shares
+        client = connection.make_client(target, env, session)
         return handler(args, target, client, stdout)
     except BackendError as exc:
         stderr.error(ERROR_PREFIX, str(exc))
         return exc.exit_code
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        stderr.error(ERROR_PREFIX, s3.describe_error(exc, target, env))
+        stderr.error(ERROR_PREFIX, connection.describe_error(exc, target, env))
         return 2
