@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.server
+import io
 import json
 import logging
 import socket
@@ -28,6 +29,7 @@ from typing import Any
 
 import boto3
 import botocore.config
+import botocore.exceptions
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -368,3 +370,48 @@ def scripted_s3() -> Iterator[ScriptedS3]:
 
     with serving(Handler) as url:
         yield ScriptedS3(url, answer)
+
+
+@pytest.fixture
+def run_cli() -> Any:
+    """``run_cli(argv) -> (code, stdout, stderr)`` with its own streams (usable inside hypothesis tests)."""
+
+    def run(argv: list[str]) -> tuple[int, str, str]:
+        parser = argparse.ArgumentParser(prog="cce-passthrough")
+        add_backend_parser(parser.add_subparsers(dest="command"))
+        out, err = io.StringIO(), io.StringIO()
+        code = run_backend(parser.parse_args(["backend", *argv]), out=out, err=err)
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+@dataclass
+class FuzzBucket:
+    """One bootstrapped bucket for a whole fuzzing test; each example writes under its own prefix."""
+
+    client: Any
+    name: str
+    args: list[str]
+    count: int = 0
+
+    def fresh_prefix(self) -> str:
+        self.count += 1
+        return f"example-{self.count}/"
+
+    def put(self, key: str, body: bytes) -> str:
+        """The new version's id; a key moto cannot store (a newline in it) is stored under a cleaned name."""
+        try:
+            answer = self.client.put_object(Bucket=self.name, Key=key, Body=body)
+        except botocore.exceptions.ClientError:
+            answer = self.client.put_object(
+                Bucket=self.name, Key=key.encode("unicode_escape").decode(), Body=body
+            )
+        return str(answer.get("VersionId"))
+
+
+@pytest.fixture
+def fuzz_bucket(s3_server: S3Server, s3_client: Any, bucket_name: str, run_cli: Any) -> FuzzBucket:
+    args = ["--bucket", bucket_name, "--region", REGION, "--endpoint", s3_server.endpoint]
+    assert run_cli(["bootstrap", *args])[0] == 0
+    return FuzzBucket(s3_client, bucket_name, args)

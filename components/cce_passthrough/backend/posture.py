@@ -42,8 +42,11 @@ DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgo
 def public_acl_grants(acl: Mapping[str, Any]) -> list[str]:
     """``["AllUsers:READ", ...]`` for each grant of a ``GetBucketAcl`` response to a public group."""
     found: list[str] = []
-    for grant in acl.get("Grants", []) or []:
-        grantee = grant.get("Grantee", {}) or {}
+    grants = acl.get("Grants")
+    for grant in grants if isinstance(grants, list) else []:
+        grantee = grant.get("Grantee") if isinstance(grant, Mapping) else None
+        if not isinstance(grantee, Mapping):
+            continue
         group = PUBLIC_GROUP_URIS.get(str(grantee.get("URI", "")))
         if group:
             found.append(f"{group}:{grant.get('Permission', '?')}")
@@ -106,6 +109,8 @@ def without_statements(policy: Mapping[str, Any], indexes: list[int]) -> dict[st
     statements = policy.get("Statement", [])
     if isinstance(statements, dict):
         statements = [statements]
+    if not isinstance(statements, list):  # no statement list: nothing there to remove
+        return dict(policy)
     kept = [s for i, s in enumerate(statements) if i not in set(indexes)]
     if not kept:
         return None
