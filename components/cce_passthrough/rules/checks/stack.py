@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ...core import annotations as ann
 from ...core.diagnostics import Diagnostic
@@ -32,6 +33,72 @@ def elb_key(service: ServiceConfig, by_name: Mapping[str, ServiceConfig]) -> str
     if elb.autocreate is not None or elb.managed is not None:
         return f"the ELB of service {service.name!r}"
     return None
+
+
+@dataclass(frozen=True)
+class ElbMember:
+    """One claimant of an ELB's listeners: a service of the stack, or (for the live doctor) a Service or
+    Ingress of the cluster outside the stack, or a listener no Kubernetes object owns."""
+
+    label: str
+    """How a message names it: `service 'web'`, `Service team-b/api`, `listener l-1 (no Kubernetes object)`."""
+    pass_through: bool | None
+    """The Service's pass-through setting; None for what has none (an Ingress's or a bare listener)."""
+    ports: tuple[tuple[int, str], ...]
+    """(port, protocol) of each listener it holds or asks for."""
+    service: ServiceConfig | None = None
+    """The stack's service: findings are reported on it. None: an outside member, only named."""
+
+    @classmethod
+    def of(cls, service: ServiceConfig) -> ElbMember:
+        return cls(
+            f"service {service.name!r}",
+            ann.pass_through_on(service),
+            tuple((p.port, p.protocol) for p in service.ports),
+            service,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.service.name if self.service is not None else self.label
+
+
+def check_shared_elb(
+    key: str, members: Sequence[ElbMember], cluster: ClusterFacts | None, paths: Mapping[str, str]
+) -> list[Diagnostic]:
+    """PT302 and PT303 over every claimant of one ELB; outside members (listed first: their listeners
+    exist already) are named in the messages, findings land on the stack's services only."""
+    findings: list[Diagnostic] = []
+    if cluster is not None and cluster.kube_proxy_mode == "ipvs":
+        settings = {m.name: m.pass_through for m in members if m.pass_through is not None}
+        if len(set(settings.values())) > 1:
+            on = sorted(n for n, v in settings.items() if v)
+            off = sorted(n for n, v in settings.items() if not v)
+            for member in members:
+                if member.service is None:
+                    continue
+                findings.append(
+                    rule("PT302").finding(
+                        member.service.name,
+                        path(paths.get(member.service.name, ""), "passThrough"),
+                        f"IPVS cluster: services on {key} disagree on pass-through (on: {', '.join(on)}; "
+                        f"off: {', '.join(off)}).",
+                    )
+                )
+    claimed: dict[tuple[int, str], ElbMember] = {}
+    for member in members:
+        for index, (port, protocol) in enumerate(member.ports):
+            slot = (port, _port_space(protocol))
+            holder = claimed.setdefault(slot, member)
+            if holder.name != member.name and member.service is not None:
+                findings.append(
+                    rule("PT303").finding(
+                        member.service.name,
+                        path(paths.get(member.service.name, ""), f"ports[{index}].port"),
+                        f"{protocol} port {port} on {key} is already a listener of {holder.label}.",
+                    )
+                )
+    return findings
 
 
 def check_cross_service(
@@ -90,33 +157,6 @@ def check_cross_service(
             groups[key].append(service)
 
     for key, members in groups.items():
-        if len(members) < 2:
-            continue
-        if cluster is not None and cluster.kube_proxy_mode == "ipvs":
-            settings = {s.name: ann.pass_through_on(s) for s in members}
-            if len(set(settings.values())) > 1:
-                on = sorted(n for n, v in settings.items() if v)
-                off = sorted(n for n, v in settings.items() if not v)
-                for service in members:
-                    findings.append(
-                        rule("PT302").finding(
-                            service.name,
-                            path(paths.get(service.name, ""), "passThrough"),
-                            f"IPVS cluster: services on {key} disagree on pass-through (on: {', '.join(on)}; "
-                            f"off: {', '.join(off)}).",
-                        )
-                    )
-        claimed: dict[tuple[int, str], str] = {}
-        for service in members:
-            for index, port in enumerate(service.ports):
-                slot = (port.port, _port_space(port.protocol))
-                holder = claimed.setdefault(slot, service.name)
-                if holder != service.name:
-                    findings.append(
-                        rule("PT303").finding(
-                            service.name,
-                            path(paths.get(service.name, ""), f"ports[{index}].port"),
-                            f"{port.protocol} port {port.port} on {key} is already a listener of service {holder!r}.",
-                        )
-                    )
+        if len(members) >= 2:
+            findings += check_shared_elb(key, [ElbMember.of(s) for s in members], cluster, paths)
     return findings
