@@ -10,7 +10,11 @@ Huawei's error JSON (`error_code` APIGW.0301 / APIGW.0101, `error_msg`, `request
 Served (the paths and JSON the SDK sends and parses):
 * IAM `GET /v3/projects?name=<region>` (the SDK's project discovery when no project id is given);
 * Cloud Eye v1 `GET /V1.0/{project_id}/metric-data` (ShowMetricData) and
-  `POST /V1.0/{project_id}/batch-query-metric-data` (BatchListMetricData).
+  `POST /V1.0/{project_id}/batch-query-metric-data` (BatchListMetricData);
+* CCE v3 `GET /api/v3/projects/{project_id}/clusters[/{cluster_id}]` (ListClusters, ShowCluster), the
+  clusters put with `add_cluster`;
+* ELB v3 `GET /v3/{project_id}/elb/loadbalancers/{id}` (ShowLoadBalancer) and
+  `GET /v3/{project_id}/elb/listeners?loadbalancer_id=...` (ListListeners), put with `add_elb`.
 
 `CloudEye` holds the scripted connections per ELB; `route()` (from `FakeServer`) adds more APIs,
 e.g. CCE `GET /api/v3/projects/{project_id}/clusters/{cluster_id}` or ELB v3 for the doctor.
@@ -160,6 +164,134 @@ class FakeHuaweiCloud(FakeServer):
         self.route("GET", r"/v3/projects", self._projects)
         self.route("GET", r"/V1.0/(?P<project>[^/]+)/metric-data", self._show_metric_data)
         self.route("POST", r"/V1.0/(?P<project>[^/]+)/batch-query-metric-data", self._batch_metric_data)
+        self.clusters: dict[str, dict[str, Any]] = {}
+        self.loadbalancers: dict[str, dict[str, Any]] = {}
+        self.listeners: list[dict[str, Any]] = []
+        self.route("GET", r"/api/v3/projects/(?P<project>[^/]+)/clusters", self._list_clusters)
+        self.route("GET", r"/api/v3/projects/(?P<project>[^/]+)/clusters/(?P<id>[^/]+)", self._show_cluster)
+        self.route("GET", r"/v3/(?P<project>[^/]+)/elb/loadbalancers/(?P<id>[^/]+)", self._show_elb)
+        self.route("GET", r"/v3/(?P<project>[^/]+)/elb/listeners", self._list_listeners)
+
+    # -- CCE and ELB v3 ------------------------------------------------------------------------------
+
+    def add_cluster(
+        self,
+        cluster_id: str,
+        name: str,
+        *,
+        version: str = "v1.28.3-r0",
+        category: str = "CCE",
+        kube_proxy_mode: str = "iptables",
+        vpc: str = "vpc-1",
+        network: str = "overlay_l2",
+    ) -> None:
+        """A cluster as ShowCluster returns it (CCE API reference, "Reading a Specified Cluster")."""
+        self.clusters[cluster_id] = {
+            "kind": "Cluster",
+            "apiVersion": "v3",
+            "metadata": {
+                "name": name,
+                "uid": cluster_id,
+                "creationTimestamp": "2024-01-01 00:00:00 +0000 UTC",
+            },
+            "spec": {
+                "category": category,
+                "type": "VirtualMachine",
+                "flavor": "cce.s1.small",
+                "version": version,
+                "platformVersion": "cce.10.0",
+                "hostNetwork": {"vpc": vpc, "subnet": "subnet-1"},
+                "containerNetwork": {"mode": network, "cidr": "172.16.0.0/16"},
+                "kubeProxyMode": kube_proxy_mode,
+                "billingMode": 0,
+            },
+            "status": {"phase": "Available"},
+        }
+
+    def add_elb(
+        self,
+        elb_id: str,
+        *,
+        name: str = "elb",
+        dedicated: bool = False,
+        vpc: str = "vpc-1",
+        zones: tuple[str, ...] = (),
+        listeners: tuple[tuple[str, str, int], ...] = (),
+    ) -> None:
+        """An ELB as ShowLoadBalancer returns it, and its listeners (name, protocol, port) as ListListeners."""
+        ids = [f"{elb_id}-l{index}" for index in range(len(listeners))]
+        self.loadbalancers[elb_id] = {
+            "id": elb_id,
+            "name": name,
+            "description": "",
+            "provisioning_status": "ACTIVE",
+            "operating_status": "ONLINE",
+            "admin_state_up": True,
+            "provider": "vlb",
+            "project_id": self.project_id,
+            "vpc_id": vpc,
+            "guaranteed": dedicated,
+            "availability_zone_list": list(zones),
+            "l4_flavor_id": "l4-flavor-1" if dedicated else None,
+            "l7_flavor_id": None,
+            "listeners": [{"id": i} for i in ids],
+            "pools": [],
+            "tags": [],
+            "vip_address": "192.168.0.10",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+        }
+        for listener_id, (listener_name, protocol, port) in zip(ids, listeners, strict=True):
+            self.listeners.append(
+                {
+                    "id": listener_id,
+                    "name": listener_name,
+                    "protocol": protocol,
+                    "protocol_port": port,
+                    "loadbalancers": [{"id": elb_id}],
+                    "admin_state_up": True,
+                    "project_id": self.project_id,
+                }
+            )
+
+    def _list_clusters(self, request: Request) -> Response:
+        denied = self._check_project(request)
+        return denied or Response(
+            200, {"kind": "Cluster", "apiVersion": "v3", "items": list(self.clusters.values())}
+        )
+
+    def _show_cluster(self, request: Request) -> Response:
+        denied = self._check_project(request)
+        if denied:
+            return denied
+        cluster = self.clusters.get(request.params["id"])
+        if cluster is None:
+            return huawei_error(404, "CCE.01404001", "The resource could not be found.")
+        return Response(200, cluster)
+
+    def _show_elb(self, request: Request) -> Response:
+        denied = self._check_project(request)
+        if denied:
+            return denied
+        found = self.loadbalancers.get(request.params["id"])
+        if found is None:
+            return huawei_error(404, "ELB.8904", f"loadbalancer {request.params['id']} could not be found.")
+        return Response(200, {"loadbalancer": found, "request_id": uuid.uuid4().hex})
+
+    def _list_listeners(self, request: Request) -> Response:
+        denied = self._check_project(request)
+        if denied:
+            return denied
+        wanted = {v for k, v in request.query if k == "loadbalancer_id"}
+        found = [item for item in self.listeners if {lb["id"] for lb in item["loadbalancers"]} & wanted]
+        return Response(
+            200,
+            {
+                "listeners": found,
+                "page_info": {"current_page_instances": len(found), "previous_marker": None},
+                "request_id": uuid.uuid4().hex,
+            },
+        )
 
     def authenticate(self, request: Request) -> Response | None:
         why = verify_signature(request, self.access_key, self.secret_key)

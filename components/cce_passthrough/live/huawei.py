@@ -202,7 +202,9 @@ class HuaweiCloud:
             detail = clean(f"{exc.error_code}: {exc.error_msg}", secrets)
             failure = failure_for_status(status)
             return LiveError(failure, api, operation, detail, status=status, fix=_FIXES.get(failure))
-        if isinstance(exc, (sdk.RequestTimeoutException, requests.exceptions.Timeout, TimeoutError)):
+        if isinstance(
+            exc, (sdk.RequestTimeoutException, requests.exceptions.Timeout, TimeoutError)
+        ) or _timed_out(exc):
             return LiveError(Failure.TIMEOUT, api, operation, "no answer in time")
         if isinstance(exc, (sdk.ConnectionException, requests.exceptions.ConnectionError, OSError)):
             return LiveError(Failure.UNREACHABLE, api, operation, "cannot connect to the endpoint")
@@ -238,6 +240,28 @@ class HuaweiCloud:
             if http_client is not None:
                 http_client.close()
         self._clients.clear()
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """The SDK turns a read timeout into a `ConnectionException` carrying only text; the urllib3
+    timeout is still in the chain it was raised from (requests' ConnectionError -> MaxRetryError)."""
+    import urllib3
+
+    timeouts = (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NewConnectionError):
+            return False  # a refusal subclasses ConnectTimeoutError in urllib3
+        if isinstance(current, timeouts):
+            return True
+        for arg in current.args:
+            reason = getattr(arg, "reason", None)
+            if isinstance(reason, timeouts) and not isinstance(reason, urllib3.exceptions.NewConnectionError):
+                return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _require_json(response: Any, api: str, operation: str) -> None:

@@ -105,8 +105,11 @@ def _require_kube_proxy_mode(cluster: ClusterConfig, prefix: str) -> list[Diagno
 def reconcile(
     cluster: ClusterConfig, found: Mapping[str, Any], prefix: str = "cluster"
 ) -> tuple[ClusterFacts | None, list[Diagnostic]]:
-    """Facts from a `get_cluster` result (snake_case keys), checked against what config declares."""
-    diags = _require_kube_proxy_mode(cluster, prefix)
+    """Facts from a `get_cluster` result (snake_case keys), checked against what config declares.
+    CCE's own ShowCluster (the live doctor) also gives `kube_proxy_mode`; the data source does not."""
+    live_mode = found.get("kube_proxy_mode") or None
+    kube_proxy_mode = cluster.kube_proxy_mode or (live_mode if live_mode in ("iptables", "ipvs") else None)
+    diags = [] if kube_proxy_mode else _require_kube_proxy_mode(cluster, prefix)
     raw_version = str(found.get("cluster_version") or "")
     looked_up_version, bad = _version(raw_version, f"{prefix}.version")
     if bad:
@@ -138,16 +141,18 @@ def reconcile(
         diags.append(contradiction("flavor", cluster.flavor, flavor))
     if cluster.vpc_id and vpc_id and cluster.vpc_id != vpc_id:
         diags.append(contradiction("vpcId", cluster.vpc_id, vpc_id))
+    if cluster.kube_proxy_mode and live_mode and cluster.kube_proxy_mode != live_mode:
+        diags.append(contradiction("kubeProxyMode", cluster.kube_proxy_mode, live_mode))
     network = found.get("container_network_type") or None
     if cluster.container_network_type and network and cluster.container_network_type != network:
         diags.append(contradiction("containerNetworkType", cluster.container_network_type, network))
-    if diags or cluster.kube_proxy_mode is None:
+    if diags or kube_proxy_mode is None:
         return None, diags
     facts = ClusterFacts(
         cluster.name,
         looked_up_version,
         flavor,
-        cluster.kube_proxy_mode,
+        kube_proxy_mode,
         vpc_id or cluster.vpc_id,
         network or cluster.container_network_type,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import sources as src
-from .rule import E, Rule, W
+from .rule import INFO, E, Rule, W
 
 # Sources of the live rules: Huawei's published error code lists (the OTC pages carry the same tables)
 # and the cloud controller event every CCE ELB failure arrives as.
@@ -166,5 +166,29 @@ RULES = [
         "services list, does not already hold a service of that name, and did not change while adopt ran.",
         "Fix what the message names, or add the printed entry to the stack file by hand.",
         "https://www.pulumi.com/docs/iac/concepts/projects/project-file/",
+    ),
+    # doctor: the deployed Service against the stack.
+    Rule(
+        "PT535",
+        W,
+        "drift: the deployed Service differs from what the stack sets",
+        "An annotation or spec field the component sets has another value in the cluster (changed with "
+        "kubectl or the console); the next `pulumi up` puts the stack's value back, and for "
+        "kubernetes.io/elb.class, elb.id, elb.autocreate, elb.protocol-port or externalTrafficPolicy "
+        "replaces the Service, which releases an autocreated ELB and its address.",
+        "Put the live value into the stack entry if it is the one you want, or run pulumi up to restore "
+        "the stack's value.",
+        "https://www.pulumi.com/docs/iac/cli/commands/pulumi_refresh/ "
+        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html",
+    ),
+    Rule(
+        "PT536",
+        INFO,
+        "a value CCE wrote onto the Service (a fact, not drift)",
+        "CCE writes the id of the ELB it created (kubernetes.io/elb.id), its EIP id and, with "
+        "externalTrafficPolicy Local, pass-through onlyLocal onto the Service; the component leaves these "
+        "to CCE, so they are shown as what the cluster holds.",
+        "Nothing to change; use the ELB id to share that ELB (elb.shareWith) or to read its listeners.",
+        (src.OTC_EIP, src.OTC_PT),
     ),
 ]
