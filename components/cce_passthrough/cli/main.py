@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     from .adopt import add_parser as add_adopt_parser
 
     add_adopt_parser(sub)
+    from .doctor import add_parser as add_doctor_parser
+
+    add_doctor_parser(sub)
     return parser
 
 
@@ -335,6 +338,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_backend(args)
     if args.command == "adopt":
         return _run_adopt(args)
+    if args.command == "doctor":
+        from .doctor import run as run_doctor
+
+        return run_doctor(args)
     if args.command == "verify":
         from .verify import run_verify
 

@@ -1,0 +1,121 @@
+"""`cce-passthrough doctor --stack NAME`: the stack's rules over the live cluster and its ELBs
+(`live.doctor`), printed as findings plus the facts read, or as one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.diagnostics import Diagnostic, Severity, sort_key
+from ..live.doctor import LiveReads
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+CLUSTER_ID_KEY = "cce-passthrough:clusterId"
+
+
+def add_parser(sub: Any) -> None:
+    doctor = sub.add_parser(
+        "doctor", help="check a stack against the live cluster, its ELBs and the Services already on them"
+    )
+    doctor.add_argument("--stack", default="dev", help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)")
+    doctor.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
+    doctor.add_argument("--kubeconfig", type=Path, default=None, help="kubeconfig file (default: KUBECONFIG)")
+    doctor.add_argument(
+        "--cluster-id",
+        default=None,
+        help=f"CCE cluster id (default: stack config {CLUSTER_ID_KEY}, else the cluster named in the stack)",
+    )
+    doctor.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _facts(reads: LiveReads) -> list[str]:
+    lines = []
+    cluster = reads.cluster
+    if cluster is not None:
+        lines.append(
+            f"cluster {cluster.get('name')}: {cluster.get('cluster_version')}, {cluster.get('category')}, "
+            f"kube-proxy {cluster.get('kube_proxy_mode')}, VPC {cluster.get('vpc_id')}, "
+            f"network {cluster.get('container_network_type')}"
+        )
+    for elb in reads.elbs.values():
+        listeners = ", ".join(f"{proto} {port} ({name})" for name, proto, port in elb.listeners) or "none"
+        zones = ", ".join(elb.zones) or "-"
+        lines.append(
+            f"elb {elb.id} ({elb.name}): {elb.elb_class}, VPC {elb.vpc_id}, zones {zones}, listeners {listeners}"
+        )
+    lines.append(
+        f"kubernetes: {len(reads.services)} Services, {len(reads.ingresses)} Ingresses in all namespaces"
+    )
+    return lines
+
+
+def render_text(reads: LiveReads, findings: list[Diagnostic]) -> str:
+    lines = [*_facts(reads), ""]
+    lines += [f.render() for f in sorted(findings, key=sort_key)]
+    worst = [f for f in findings if f.severity is Severity.ERROR]
+    lines.append(f"doctor: {len(worst)} error(s), {len(findings) - len(worst)} other finding(s)")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..live.doctor import Reader, diagnose
+    from ..live.errors import LiveError
+    from ..live.huawei import HuaweiCloud, resolve_credentials
+    from ..live.kube import connect, resolve_kubeconfig
+    from ..live.stackconfig import StackConfig
+    from ..offline.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
+    from ..rules.config import parse_stack
+
+    try:
+        project = load_project(args.project)
+        stack_file = existing_stack_file(project, args.stack)
+        config = load_stack_config(project, stack_file, args.stack)
+        stack = parse_stack(
+            config.object(f"{project.name}:cluster"), config.object(f"{project.name}:services")
+        )
+    except StackFileError as exc:
+        print(f"cce-passthrough: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        secrets = StackConfig(args.project, args.stack)
+        kube = connect(
+            resolve_kubeconfig(
+                args.kubeconfig, stack_secret=lambda: secrets.secret("cce-passthrough:kubeconfig")
+            )
+        )
+        cloud = HuaweiCloud(resolve_credentials(stack_secret=secrets.secret, stack_value=secrets.value))
+    except LiveError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        cluster_id = args.cluster_id or secrets.value(CLUSTER_ID_KEY)
+        reads = Reader(kube, cloud, cluster_id).read(stack)
+    finally:
+        kube.close()
+        cloud.close()
+    _, findings = diagnose(stack, reads)
+    if args.json:
+        payload = {
+            "ok": not any(f.severity is Severity.ERROR for f in findings),
+            "cluster": reads.cluster,
+            "elbs": {
+                elb.id: {
+                    "name": elb.name,
+                    "class": elb.elb_class,
+                    "vpcId": elb.vpc_id,
+                    "zones": list(elb.zones),
+                    "l4FlavorId": elb.l4_flavor_id,
+                    "l7FlavorId": elb.l7_flavor_id,
+                    "listeners": [{"name": n, "protocol": p, "port": port} for n, p, port in elb.listeners],
+                }
+                for elb in reads.elbs.values()
+            },
+            "diagnostics": [f.to_dict() for f in sorted(findings, key=sort_key)],
+        }
+        print(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(render_text(reads, findings), end="")
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
