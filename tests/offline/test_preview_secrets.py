@@ -26,10 +26,11 @@ CANARIES = (CANARY_KUBECONFIG, CANARY_ACCESS_KEY, CANARY_SECRET_KEY, CIPHER)
 
 
 def canary_stack(tmp_path: Path) -> Path:
-    """prod, plus secret config: values the program reads with `get_secret`, and a `secure:` one."""
+    """prod, plus config the program reads with `get_secret`: a kubeconfig path in plain text (a path is
+    no credential, PT932 lets it be), and the keys as `secure:` values (in plain text they are PT932)."""
     data = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())
     data["config"]["cce-passthrough:kubeconfig"] = CANARY_KUBECONFIG
-    data["config"]["huaweicloud:accessKey"] = CANARY_ACCESS_KEY
+    data["config"]["huaweicloud:accessKey"] = {"secure": CANARY_ACCESS_KEY}
     data["config"]["huaweicloud:secretKey"] = {"secure": CIPHER}
     path = tmp_path / "Pulumi.canary.yaml"
     path.write_text(yaml.safe_dump(data))

@@ -132,7 +132,7 @@ def test_two_services_of_one_name_are_pt401() -> None:
     [
         (CLUSTER, [svc(replica=2)], "PT901", "services[0].replica", "Did you mean 'replicas'?"),
         ({**CLUSTER, "kubeProxymode": "ipvs"}, [svc()], "PT901", "cluster.kubeProxymode", "'kubeProxyMode'"),
-        (CLUSTER, [svc(ports=[{"port": "80"}])], "PT902", "services[0].ports[0].port", "valid integer"),
+        (CLUSTER, [svc(ports=[{"port": "80"}])], "PT902", "services[0].ports[0].port", "whole number"),
         (CLUSTER, [svc(replicas=2.5)], "PT902", "services[0].replicas", "2.5"),
         (CLUSTER, {"web": svc()}, "PT902", "services", "must be a list"),
         (
@@ -150,7 +150,7 @@ def test_two_services_of_one_name_are_pt401() -> None:
             [svc(elb={"class": "shared", "autocreate": {"type": "public", "bandwidth_size": "5"}})],
             "PT203",
             "services[0].elb.autocreate.bandwidth_size",
-            "integer",
+            "whole number",
         ),
     ],
     ids=[

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -234,6 +234,18 @@ class ServiceConfig(_ConfigModel):
     name: str
     image: str
     ports: list[PortConfig]
+    # Paths (snake_case, from the service: `elb.autocreate.bandwidth_size`) of values a shape finding
+    # already rejected; they are absent from the model, and a rule must not report them again as missing.
+    _rejected: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def rejected(self, path: str) -> bool:
+        """Whether the value at `path`, or one that holds it, was already reported and dropped."""
+        return any(path == r or path.startswith(f"{r}.") for r in self._rejected)
+
+    def with_rejected(self, paths: frozenset[str]) -> ServiceConfig:
+        self._rejected = self._rejected | paths
+        return self
+
     elb: ElbConfig
     namespace: str = "default"
     replicas: Int = 1

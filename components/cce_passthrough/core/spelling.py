@@ -13,10 +13,16 @@ def _folded(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
-def did_you_mean(key: str, known: Sequence[str]) -> str:
-    """` Did you mean 'x'?` for the closest known key, or "" when none is close; case, `_` and `-`
-    are ignored first (`kubeproxymode`, `lb_algorithm`)."""
+def closest(key: str, known: Sequence[str]) -> str | None:
+    """The known key `key` most likely meant, or None when none is close; case, `_` and `-` are ignored
+    first (`kubeproxymode`, `lb_algorithm`)."""
     folded = {_folded(k): k for k in known}
     match = folded.get(_folded(key))
     close = [match] if match else difflib.get_close_matches(key, known, n=1, cutoff=CUTOFF)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(key: str, known: Sequence[str]) -> str:
+    """` Did you mean 'x'?` for the closest known key, or "" when none is close."""
+    meant = closest(key, known)
+    return f" Did you mean {meant!r}?" if meant else ""

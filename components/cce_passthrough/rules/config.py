@@ -6,9 +6,10 @@ Each service is parsed on its own, so one broken service does not hide the findi
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,11 +18,12 @@ from pydantic import BaseModel, ValidationError
 from ..core.diagnostics import Diagnostic, shown
 from ..core.model import ClusterConfig, ServiceConfig
 from ..core.paths import from_location
-from ..core.spelling import did_you_mean
+from ..core.spelling import closest, did_you_mean
 from .catalogue import rule
 from .checks.elb_source import elb_class_problem
 from .checks.new_elb import autocreate_problem
 from .checks.spec import duplicate_name
+from .config_words import missing_key, wrong_value
 
 Loc = tuple[int | str, ...]
 
@@ -59,6 +61,26 @@ def _allowed_keys(root: type[BaseModel], parent: Loc) -> list[str]:
     return _keys_of(model) if model else []
 
 
+def _snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+
+
+def _rejected_paths(root: type[BaseModel], errors: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """What each shape finding already covers, as service-relative snake_case paths: the rejected value,
+    and for a misspelt key the key it was meant to be (a `klass` is the missing `class`)."""
+    paths: set[str] = set()
+    for err in errors:
+        loc: Loc = tuple(err["loc"])
+        covered = [loc]
+        if err["type"] == "extra_forbidden":
+            meant = closest(str(loc[-1]), _allowed_keys(root, loc[:-1]))
+            if meant is not None:
+                covered.append((*loc[:-1], meant))
+        for item in covered:
+            paths.add(from_location("", (_snake(p) if isinstance(p, str) else p for p in item)))
+    return frozenset(paths)
+
+
 def wrong_type(resource: str | None, where: str, message: str, fix: str | None = None) -> Diagnostic:
     """PT902: a value of the wrong type, or one that cannot be read."""
     return rule("PT902").finding(resource, where, message, fix)
@@ -86,9 +108,9 @@ def _diagnostic(
                 f"autocreate has no field {shown(loc[-1])}.{hint}",
                 f"Remove {shown(loc[-1])}; autocreate fields are: {', '.join(allowed)}.",
             )
-        return autocreate_problem(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return autocreate_problem(resource, path, *wrong_value(err))
     if names and names[-1] == "class" and "elb" in names:
-        return elb_class_problem(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return elb_class_problem(resource, path, *wrong_value(err))
     if kind == "extra_forbidden":
         allowed = _allowed_keys(root, loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed)
@@ -99,8 +121,8 @@ def _diagnostic(
             f"Remove or rename {shown(loc[-1])}; allowed here: {', '.join(allowed)}." if allowed else None,
         )
     if kind == "missing":
-        return missing(resource, path, f"required key {loc[-1]!r} is missing.")
-    return wrong_type(resource, path, f"{err['msg']} (got {shown(err.get('input'))}).")
+        return missing(resource, path, *missing_key(loc))
+    return wrong_type(resource, path, *wrong_value(err))
 
 
 def _validate(
@@ -112,14 +134,19 @@ def _validate(
         return model.model_validate(raw), []
     except ValidationError as exc:
         diags = [_diagnostic(model, prefix, resource, err) for err in exc.errors()]
+        rejected = _rejected_paths(model, exc.errors())
         pruned = copy.deepcopy(raw)
         for _ in range(5):
             if not all(_prune(pruned, tuple(err["loc"])) for err in exc.errors()):
                 return None, diags
             try:
-                return model.model_validate(pruned), diags
+                parsed = model.model_validate(pruned)
             except ValidationError as again:
                 exc = again
+                continue
+            if isinstance(parsed, ServiceConfig):
+                parsed = parsed.with_rejected(rejected)
+            return parsed, diags
         return None, diags
 
 
@@ -189,17 +216,19 @@ def parse_stack(cluster: object, services: object, create_namespaces: str | None
     create, diags = parse_create_namespaces(create_namespaces)
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
-        diags.append(missing(None, "cluster", "required key 'cluster' is missing."))
+        diags.append(missing(None, "cluster", *missing_key(("cluster",))))
     else:
         parsed_cluster, found = parse_cluster(cluster)
         diags += found
     parsed: list[ServiceConfig] = []
     paths: dict[str, str] = {}
     if services is None:
-        diags.append(missing(None, "services", "required key 'services' is missing."))
+        diags.append(missing(None, "services", *missing_key(("services",))))
     elif not isinstance(services, list):
         diags.append(
-            wrong_type(None, "services", f"services must be a list (got {type(services).__name__}).")
+            wrong_type(
+                None, "services", *wrong_value({"loc": ("services",), "type": "list_type", "input": services})
+            )
         )
     else:
         for index, raw in enumerate(services):

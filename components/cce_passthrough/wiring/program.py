@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 
 from ..core.diagnostics import errors
 from ..core.model import ServiceConfig, SharedElbRef
+from ..rules.checks.credentials import CREDENTIAL_KEYS, plain_text_credentials
 from ..rules.checks.namespaces import namespaces_to_create
 from ..rules.cloud import FoundElb
 from ..rules.config import ParsedStack, parse_stack
@@ -42,6 +43,13 @@ def _huaweicloud_provider() -> pulumi.ProviderResource:
         secret_key=huawei.get_secret("secretKey"),
         project_id=huawei.get("projectId"),
     )
+
+
+def _credentials() -> dict[str, tuple[str | None, bool]]:
+    """Each credential key of the stack's config: its value, and whether the stack file holds it encrypted."""
+    from pulumi.runtime.config import get_config, is_config_secret
+
+    return {key: (get_config(key), is_config_secret(key)) for key in CREDENTIAL_KEYS}
 
 
 def _needs_huaweicloud(stack: ParsedStack) -> bool:
@@ -121,6 +129,7 @@ def main() -> None:
     stack = parse_stack(
         project.get_object("cluster"), project.get_object("services"), project.get("createNamespaces")
     )
+    stack = replace(stack, diagnostics=stack.diagnostics + plain_text_credentials(_credentials()))
     huaweicloud = _HuaweiCloud()
     evaluation = _evaluate(stack, huaweicloud)
     if not evaluation.ok:

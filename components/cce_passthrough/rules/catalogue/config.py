@@ -127,4 +127,15 @@ RULES = [
         "createNamespaces: false.",
         "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/",
     ),
+    Rule(
+        "PT932",
+        E,
+        "credential in plain text in the stack file",
+        "Huawei Cloud access and secret keys and a kubeconfig's contents give control of the cloud account and "
+        "the cluster; as plain text in a stack file they are readable by anyone with the file or its version "
+        "history. Pulumi keeps a `secure:` value encrypted and treats it as a secret everywhere.",
+        "Store it with `pulumi config set --secret <key> <value>`, or leave it out and use the environment "
+        "(HW_ACCESS_KEY, HW_SECRET_KEY, KUBECONFIG).",
+        "https://www.pulumi.com/docs/iac/concepts/secrets/",
+    ),
 ]

@@ -16,16 +16,20 @@ def check_elb_source(
     service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
     elb = service.elb
-    if elb.elb_class is None:
+    if elb.elb_class is None and not service.rejected("elb.class"):
         yield rule("PT202").finding(service.name, _path(prefix, "elb.class"), "elb.class is missing.")
-    elif elb.elb_class not in ELB_CLASS_VALUES:
+    elif elb.elb_class is not None and elb.elb_class not in ELB_CLASS_VALUES:
         yield rule("PT202").finding(
             service.name,
             _path(prefix, "elb.class"),
             f"elb.class {elb.elb_class!r} is not one of shared, dedicated (or CCE's union, performance).",
         )
     sources = elb.sources
-    if len(sources) != 1:
+    sources_rejected = any(
+        service.rejected(f"elb.{key}")
+        for key in ("autocreate", "autocreate_json", "existing", "managed", "share_with")
+    )
+    if len(sources) > 1 or (not sources and not sources_rejected):
         found = ", ".join(sources) if sources else "none"
         yield rule("PT201").finding(
             service.name,
@@ -49,6 +53,6 @@ def check_elb_source(
             )
 
 
-def elb_class_problem(resource: str | None, where: str, message: str) -> Diagnostic:
+def elb_class_problem(resource: str | None, where: str, message: str, fix: str | None = None) -> Diagnostic:
     """PT202 for an elb.class the config parser could not read (not a string)."""
-    return rule("PT202").finding(resource, where, message)
+    return rule("PT202").finding(resource, where, message, fix)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.diagnostics import Diagnostic
+from ...core.names import is_dns_1123_label
 from ...core.paths import join as path
 from ..catalogue import rule
 from ..config import ParsedStack
@@ -19,7 +20,9 @@ def namespaces_to_create(stack: ParsedStack) -> list[str]:
 
 
 def _used(stack: ParsedStack) -> list[str]:
-    return list(dict.fromkeys(s.namespace for s in stack.services if s.namespace not in BUILT_IN))
+    """Namespaces the cluster may lack; one that is not a valid name has its PT401 already."""
+    used = (s.namespace for s in stack.services if s.namespace not in BUILT_IN)
+    return list(dict.fromkeys(n for n in used if is_dns_1123_label(n)))
 
 
 def check_namespaces(stack: ParsedStack) -> list[Diagnostic]:

@@ -98,7 +98,11 @@ def check_autocreate(
             "ELB without an EIP and ignores them.",
         )
     if auto.type == "public":
-        missing = [f for f in PUBLIC_AUTOCREATE_FIELDS if getattr(auto, f) is None]
+        missing = [
+            f
+            for f in PUBLIC_AUTOCREATE_FIELDS
+            if getattr(auto, f) is None and not service.rejected(f"elb.autocreate.{f}")
+        ]
         if missing:
             yield rule("PT204").finding(
                 service.name,
@@ -123,7 +127,9 @@ def check_autocreate(
                 service.name, f"{where}.bandwidth_size", problem, _nearest_sizes(auto.bandwidth_size)
             )
     if service.elb.dedicated:
-        if not any(_given(zone) for zone in auto.available_zone or []):
+        if not any(_given(zone) for zone in auto.available_zone or []) and not service.rejected(
+            "elb.autocreate.available_zone"
+        ):
             blank = " (an empty name counts as none)" if auto.available_zone else ""
             yield rule("PT207").finding(
                 service.name,
@@ -131,7 +137,12 @@ def check_autocreate(
                 f"a dedicated autocreated ELB needs available_zone{blank}.",
                 "Add available_zone: [<az>], e.g. [cn-north-4a].",
             )
-        has_l4 = _given(auto.l4_flavor_name) or _given(auto.l4_flavor_id)
+        has_l4 = (
+            _given(auto.l4_flavor_name)
+            or _given(auto.l4_flavor_id)
+            or service.rejected("elb.autocreate.l4_flavor_name")
+            or service.rejected("elb.autocreate.l4_flavor_id")
+        )
         yield from _layer4_flavor_findings(
             service,
             cluster,
@@ -241,14 +252,18 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
     pt211 = rule("PT211")
     yield from _name_findings(service, f"{where}.name", managed.name, "ELB name")
     if service.elb.dedicated:
-        if not managed.availability_zones:
+        if not managed.availability_zones and not service.rejected("elb.managed.availability_zones"):
             yield pt211.finding(
                 service.name,
                 f"{where}.availabilityZones",
                 "a dedicated ELB needs availabilityZones.",
                 "Add availabilityZones: [<az>], e.g. [cn-north-4a].",
             )
-        if not managed.vpc_id and not (cluster and cluster.vpc_id):
+        if (
+            not managed.vpc_id
+            and not (cluster and cluster.vpc_id)
+            and not service.rejected("elb.managed.vpc_id")
+        ):
             yield pt211.finding(
                 service.name,
                 f"{where}.vpcId",
@@ -259,7 +274,7 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
             service,
             cluster,
             f"{where}.l4FlavorId",
-            _given(managed.l4_flavor_id),
+            _given(managed.l4_flavor_id) or service.rejected("elb.managed.l4_flavor_id"),
             "Add elb.managed.l4FlavorId (see `huaweicloud.dedicatedelb.get_flavors`).",
         )
     else:
@@ -281,7 +296,7 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
         yield from _name_findings(service, f"{bw_where}.name", bw.name, "bandwidth name")
         if bw.share_type == "PER":
             for required, present in (("name", bw.name), ("size", bw.size)):
-                if present is None:
+                if present is None and not service.rejected(f"elb.managed.eip.bandwidth.{required}"):
                     yield pt211.finding(
                         service.name, f"{bw_where}.{required}", f"a PER bandwidth needs {required}."
                     )
@@ -300,7 +315,8 @@ def check_managed(service: ServiceConfig, cluster: ClusterFacts | None, prefix: 
                     "Use 1-300 Mbit/s, or a shared bandwidth (shareType: WHOLE).",
                 )
         else:
-            if bw.id is None and (bw.name is None or bw.size is None):
+            rejected = any(service.rejected(f"elb.managed.eip.bandwidth.{k}") for k in ("id", "name", "size"))
+            if bw.id is None and (bw.name is None or bw.size is None) and not rejected:
                 yield pt211.finding(
                     service.name,
                     bw_where,

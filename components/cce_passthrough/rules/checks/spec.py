@@ -3,11 +3,12 @@ service in a stack; the ports' protocols (PT410, PT411)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
 from ...core import workload
-from ...core.diagnostics import Diagnostic
+from ...core.diagnostics import Diagnostic, shown
 from ...core.model import ClusterFacts, PortConfig, ServiceConfig
 from ...core.names import is_dns_1035_label, is_dns_1123_label, port_name_problem
 from ...core.paths import join as _path
@@ -30,11 +31,18 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
         )
     if not is_dns_1123_label(service.namespace):
         yield pt401.finding(
-            name, _path(prefix, "namespace"), f"namespace {service.namespace!r} is not a DNS-1123 label."
+            name,
+            _path(prefix, "namespace"),
+            f"namespace {shown(service.namespace)} is not a DNS-1123 label (1-63 lowercase letters, digits "
+            "and '-', starting and ending with a letter or digit).",
+            f"Name an existing or new namespace that is one, e.g. namespace: {_dns_label_like(service.namespace)}.",
         )
     if service.replicas < 0:
         yield pt401.finding(
-            name, _path(prefix, "replicas"), f"replicas must be 0 or more (got {service.replicas})."
+            name,
+            _path(prefix, "replicas"),
+            f"replicas must be 0 or more (got {service.replicas}).",
+            "Set replicas to the number of pods wanted, e.g. replicas: 2.",
         )
     if not service.ports:
         yield pt401.finding(
@@ -48,7 +56,12 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
     for index, port in enumerate(service.ports):
         where = _path(prefix, f"ports[{index}]")
         if not 1 <= port.port <= 65535:
-            yield pt401.finding(name, f"{where}.port", f"port {port.port} is outside 1-65535.")
+            yield pt401.finding(
+                name,
+                f"{where}.port",
+                f"port {port.port} is outside 1-65535.",
+                "Use the listener port clients call, 1-65535, e.g. port: 80.",
+            )
         if port.node_port is not None and not 30000 <= port.node_port <= 32767:
             yield pt401.finding(
                 name,
@@ -58,12 +71,20 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
             )
         target = port.target_port
         if isinstance(target, int) and not 1 <= target <= 65535:
-            yield pt401.finding(name, f"{where}.targetPort", f"targetPort {target} is outside 1-65535.")
+            yield pt401.finding(
+                name,
+                f"{where}.targetPort",
+                f"targetPort {target} is outside 1-65535.",
+                "Use the port the container listens on, 1-65535, e.g. targetPort: 8080, or leave it out "
+                "(it defaults to port).",
+            )
         if isinstance(target, str) and (problem := port_name_problem(target)):
             yield pt401.finding(
                 name,
                 f"{where}.targetPort",
                 f"targetPort {target!r} is neither a number nor a container port name ({problem}).",
+                "Use the container's port number (e.g. targetPort: 8080) or the name of a port the "
+                "container declares (e.g. targetPort: http).",
             )
         if seen_ports[(port.port, port.protocol)] > 1:
             yield pt401.finding(
@@ -82,8 +103,19 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
         if port.name is not None:
             yield from _port_name_findings(service, port, f"{where}.name")
             if seen_names[port.name] > 1:
-                yield pt401.finding(name, f"{where}.name", f"port name {port.name!r} is used twice.")
+                yield pt401.finding(
+                    name,
+                    f"{where}.name",
+                    f"port name {port.name!r} is used twice.",
+                    f"Give each port its own name, e.g. name: {port.name}-{port.port}.",
+                )
     yield from _workload_findings(service, prefix)
+
+
+def _dns_label_like(text: str) -> str:
+    """An example DNS-1123 label close to `text`, for a fix."""
+    label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63].strip("-")
+    return label or "shop"
 
 
 def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnostic]:
@@ -94,7 +126,10 @@ def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnost
     container = workload.container_name(service)
     if not is_dns_1123_label(container):
         yield pt401.finding(
-            name, _path(prefix, "containerName"), f"container name {container!r} is not a DNS-1123 label."
+            name,
+            _path(prefix, "containerName"),
+            f"container name {shown(container)} is not a DNS-1123 label.",
+            "Name the container with a DNS-1123 label, e.g. containerName: container-0 (CCE's own default).",
         )
     selector, labels = workload.selector(service), workload.pod_labels(service)
     if not selector:
