@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from cce_passthrough.offline.analyze import PolicyFinding, analyze
-from cce_passthrough.offline.engine import COMPUTED, PlannedResource
+from cce_passthrough.offline.plan import COMPUTED, PlannedResource
 from helpers import planned, run_stack
 
 STANDARD = {"version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"}

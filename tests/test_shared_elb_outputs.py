@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from cce_passthrough.core import annotations as ann
-from cce_passthrough.offline.engine import AUTOCREATED_ELB_ID, COMPUTED, ELB_EIP, ELB_VIP
+from cce_passthrough.offline.engine import AUTOCREATED_ELB_ID, ELB_EIP, ELB_VIP
+from cce_passthrough.offline.plan import COMPUTED
 from helpers import ROOT, STACKS, STANDARD_CLUSTER, run_stack, service, write_stack
 
 MODES = pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])

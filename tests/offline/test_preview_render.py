@@ -12,9 +12,9 @@ import yaml
 from cce_passthrough.cli.main import main
 from cce_passthrough.core.versions import CceVersion
 from cce_passthrough.offline import preview as preview_module
-from cce_passthrough.offline.engine import COMPUTED, PlanResult
+from cce_passthrough.offline.manifest_files import MARKER, SUMMARY, ManifestFilesError, write_manifests
 from cce_passthrough.offline.manifests import validate
-from cce_passthrough.offline.render import MARKER, SUMMARY, RenderError, render
+from cce_passthrough.offline.plan import COMPUTED, PlanResult
 from helpers import ROOT, STACKS, planned, service, write_stack
 
 CLUSTER_VERSIONS = {"dev": "v1.28", "prod": "v1.30.1-r0", "staging": "v1.29.4-r0"}
@@ -169,8 +169,10 @@ def bad_plan() -> PlanResult:
 
 
 def test_an_object_that_fails_the_schema_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match=r"kubernetes:apps/v1:Deployment web: Deployment spec\.replicas"):
-        render(bad_plan(), tmp_path / "out")
+    with pytest.raises(
+        ManifestFilesError, match=r"kubernetes:apps/v1:Deployment web: Deployment spec\.replicas"
+    ):
+        write_manifests(bad_plan(), tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

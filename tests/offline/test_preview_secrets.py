@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from cce_passthrough.cli.main import _plan_json, main
-from cce_passthrough.cli.tree import render_tree
+from cce_passthrough.cli.tree import tree_text
 from cce_passthrough.core.secrets import SECRET
-from cce_passthrough.offline.engine import PlanResult
+from cce_passthrough.offline.manifest_files import write_manifests
+from cce_passthrough.offline.plan import PlanResult
 from cce_passthrough.offline.preview import preview
-from cce_passthrough.offline.render import render
 from helpers import ROOT
 
 CANARY_KUBECONFIG = "canary-kubeconfig-7f3a9c"
@@ -75,9 +75,9 @@ def test_provider_credentials_show_as_secret(tmp_path: Path, capsys: pytest.Capt
 
 
 def outputs_of(result: PlanResult, directory: Path) -> str:
-    render(result, directory)
+    write_manifests(result, directory)
     files = "".join(p.read_text() for p in sorted(directory.iterdir()))
-    return _plan_json(result) + render_tree(result) + render_tree(result, colour=True) + files
+    return _plan_json(result) + tree_text(result) + tree_text(result, colour=True) + files
 
 
 def test_decrypted_secret_config_is_masked_everywhere(tmp_path: Path) -> None:

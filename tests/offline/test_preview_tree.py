@@ -8,13 +8,13 @@ import io
 import pytest
 
 from cce_passthrough.cli import main as cli
-from cce_passthrough.cli.tree import render_tree, summary_line
+from cce_passthrough.cli.tree import summary_line, tree_text
 from cce_passthrough.offline.preview import preview
 from helpers import ROOT
 
 
 def tree(stack: str, colour: bool = False) -> str:
-    return render_tree(preview(ROOT, stack=stack), colour=colour)
+    return tree_text(preview(ROOT, stack=stack), colour=colour)
 
 
 def test_resources_nest_under_their_parent_with_their_action() -> None:

@@ -6,16 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from cce_passthrough.rules.access import (
+from cce_passthrough.rules.access import AccessInputs, access_matrix
+from cce_passthrough.rules.access_pages import (
     LOCAL_TABLE,
     LOCAL_TABLE_COLUMNS,
     PASS_THROUGH_PAGE,
     SERVICE_OVERVIEW_PAGE,
-    AccessInputs,
     Address,
     Client,
     Route,
-    access_matrix,
     node_port_outcomes,
 )
 

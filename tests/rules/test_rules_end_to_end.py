@@ -13,7 +13,8 @@ import pytest
 from rulekit import CLUSTER, ELB_ID, evaluate, svc
 
 from cce_passthrough.cli.main import main
-from cce_passthrough.offline.engine import OfflineMocks, PlanResult, run_program
+from cce_passthrough.offline.engine import OfflineMocks, run_program
+from cce_passthrough.offline.plan import PlanResult
 from helpers import ROOT, FixtureInvokes, run_stack, write_stack
 
 MODES = pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])

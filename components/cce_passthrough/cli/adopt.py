@@ -29,7 +29,7 @@ from ..live.adopt import (
     round_trip_findings,
 )
 from ..live.stackfile import SERVICES_KEY, StackFileRefusedError, read_regular
-from ..offline.engine import PlannedResource, PlanResult
+from ..offline.plan import PlannedResource, PlanResult
 from ..rules.catalogue import rule
 
 PROJECT_SERVICES = SERVICES_KEY
@@ -209,7 +209,7 @@ def read_live(args: argparse.Namespace) -> tuple[Mapping[str, Any], list[Mapping
         kube.close()
 
 
-def render_text(result: AdoptResult, wrote: Path | None) -> str:
+def adoption_text(result: AdoptResult, wrote: Path | None) -> str:
     lines = []
     for finding in result.findings:
         lines.append(finding.render())

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from .. import __version__
 from ..backend import add_backend_parser, run_backend
-from ..offline.engine import PlanResult
+from ..offline.plan import PlanResult
 from ..rules.catalogue import CATALOGUE
 from .verify import add_verify_parser
 
@@ -137,15 +137,15 @@ def _colour() -> bool:
 
 def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     """(exit code, what to tell the user) for `--render DIR`."""
-    from ..offline.render import SUMMARY, NoSchemaError, RenderError, render
+    from ..offline.manifest_files import SUMMARY, ManifestFilesError, NoSchemaError, write_manifests
 
     if not result.ok:
         return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
     try:
-        rendered = render(result, directory)
+        rendered = write_manifests(result, directory)
     except NoSchemaError as exc:
         return EXIT_UNUSABLE, f"cce-passthrough: error: {exc}"
-    except RenderError as exc:
+    except ManifestFilesError as exc:
         return EXIT_FINDINGS, f"cce-passthrough: error: {exc}"
     except OSError as exc:
         return EXIT_UNUSABLE, f"cce-passthrough: error: cannot write {directory}: {exc.strerror or exc}"
@@ -163,7 +163,7 @@ def _run_preview(args: argparse.Namespace) -> int:
 
     from ..offline.preview import preview
     from .extras import missing_extra
-    from .tree import render_tree
+    from .tree import tree_text
 
     for flag, wanted in (("--policy-pack", args.policy_pack), ("--render", args.render is not None)):
         missing = missing_extra(flag) if wanted else None
@@ -214,11 +214,11 @@ def _run_preview(args: argparse.Namespace) -> int:
     if args.json:
         print(_plan_json(result, policy))
     else:
-        print(render_tree(result, colour=_colour()), end="")
+        print(tree_text(result, colour=_colour()), end="")
         if policy is not None:
-            from .policy_report import render_text
+            from .policy_report import report_text
 
-            print(render_text(policy), end="")
+            print(report_text(policy), end="")
     if note:
         # stdout stays one JSON object with --json; a failure always goes to stderr
         print(note, file=sys.stderr if args.json or code != EXIT_OK else sys.stdout)
@@ -284,7 +284,7 @@ def _run_adopt(args: argparse.Namespace) -> int:
     from ..live.errors import LiveError
     from ..live.stackfile import StackFileRefusedError, write_entry
     from ..offline.stackconfig import load_project
-    from .adopt import adopt, read_live, render_text, write_import_file
+    from .adopt import adopt, adoption_text, read_live, write_import_file
 
     try:
         project = load_project(args.project)
@@ -325,7 +325,7 @@ def _run_adopt(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        print(render_text(result, wrote), end="")
+        print(adoption_text(result, wrote), end="")
     return EXIT_OK if result.ok and not any(f.code == "PT534" for f in result.findings) else EXIT_FINDINGS
 
 

@@ -18,7 +18,7 @@ def run_pack(resources: Sequence[Any], cluster: Mapping[str, Any] | None) -> lis
     return sorted(analyze(resources, pack_config(cluster)), key=lambda f: (f.urn, f.policy, f.message))
 
 
-def render_text(findings: Sequence[PolicyFinding]) -> str:
+def report_text(findings: Sequence[PolicyFinding]) -> str:
     lines = ["", f"Policy pack cce-passthrough ({Path('policy')}/):"]
     if not findings:
         lines.append("    no violations")

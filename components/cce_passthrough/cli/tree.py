@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.annotations import short_field_name
 from ..core.diagnostics import Diagnostic, Severity
-from ..offline.engine import PlannedResource, PlanResult, walk
+from ..offline.plan import PlannedResource, PlanResult, walk
 
 _COLOURS = {
     "create": "\033[32m",
@@ -105,7 +105,7 @@ def _grouped(result: PlanResult) -> dict[str, list[Diagnostic]]:
     return grouped
 
 
-def render_tree(result: PlanResult, colour: bool = False) -> str:
+def tree_text(result: PlanResult, colour: bool = False) -> str:
     """Type, name and action of each planned resource under its parent, with protect/replace markers and
     its diagnostics; then the diagnostics by resource, the outputs and the one-line summary."""
     paint = _Paint(colour)

@@ -64,7 +64,7 @@ def errors(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in findings if d.severity is Severity.ERROR]
 
 
-def warnings(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+def warnings_and_infos(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in findings if d.severity is not Severity.ERROR]
 
 

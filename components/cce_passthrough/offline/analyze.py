@@ -17,7 +17,7 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from ..wiring.policy_pack import PACK_NAME, POLICIES
-from .engine import COMPUTED, PlannedResource
+from .plan import COMPUTED, PlannedResource
 
 _LEVELS = {proto.ADVISORY: "advisory", proto.MANDATORY: "mandatory", proto.DISABLED: "disabled"}
 

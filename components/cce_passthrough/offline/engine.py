@@ -12,201 +12,24 @@ import contextlib
 import json
 import logging
 import runpy
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
 
+from ..core import annotations as ann
 from ..core.annotations import AUTOCREATE
 from ..core.annotations import ID as ELB_ID
-from ..core.diagnostics import Diagnostic, Severity, sort_key
-from ..core.model import integral_to_int
+from ..core.diagnostics import Diagnostic, sort_key
 from ..core.secrets import SECRET
 from ..rules.config import wrong_type
 from ..wiring.publish import ConstraintViolation, listening
-
-COMPUTED = "(computed)"
-STACK_TYPE = "pulumi:pulumi:Stack"
+from .plan import STACK_TYPE, PlannedResource, PlanResult
+from .values import canonical, mask_result, plain, secret_strings
 
 InvokeHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
-
-
-@dataclass
-class PlannedResource:
-    urn: str
-    type: str
-    name: str
-    custom: bool
-    parent: str | None
-    provider: str | None
-    protect: bool
-    delete_before_replace: bool
-    replace_on_changes: list[str]
-    dependencies: list[str]
-    inputs: dict[str, Any]
-    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
-    """Input name -> the URNs that input waits for (what makes `dependencies`)."""
-    action: str = "create"
-    """`create` for a registration, `read` for `Resource.get`: a preview without state creates all."""
-    ignore_changes: list[str] = field(default_factory=list)
-    """Input paths whose changes the engine ignores (the recorded value is kept)."""
-
-
-@dataclass
-class PlanResult:
-    project: str
-    stack: str
-    preview: bool
-    resources: list[PlannedResource] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    declared_cluster: dict[str, Any] = field(default_factory=dict)
-    """The stack's `cluster` config as declared (its version picks the schema `--render` validates
-    against; its facts configure `--policy-pack`)."""
-    secrets: set[str] = field(default_factory=set, repr=False)
-    """Plain text of every secret seen (secret config, secret inputs and outputs); masked everywhere."""
-
-    @property
-    def cluster_version(self) -> str | None:
-        version = self.declared_cluster.get("version")
-        return version if isinstance(version, str) else None
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
-
-    def ordered(self) -> list[PlannedResource]:
-        """Parent first, siblings by (type, name): registration order depends on when outputs resolve,
-        this order does not, so two runs of a stack print the same bytes."""
-        return [resource for _, resource in walk(self.resources)]
-
-    def by_type(self, type_: str) -> list[PlannedResource]:
-        return [r for r in self.resources if r.type == type_]
-
-    def resource(self, name: str) -> PlannedResource:
-        matches = [r for r in self.resources if r.name == name]
-        if len(matches) != 1:
-            raise KeyError(f"{len(matches)} resources named {name!r}")
-        return matches[0]
-
-
-def walk(resources: list[PlannedResource]) -> Iterator[tuple[int, PlannedResource]]:
-    """(depth, resource), parent first, siblings sorted by (type, name, urn)."""
-    children: dict[str | None, list[PlannedResource]] = defaultdict(list)
-    urns = {r.urn for r in resources}
-    for resource in resources:
-        children[resource.parent if resource.parent in urns else None].append(resource)
-    for siblings in children.values():
-        siblings.sort(key=lambda r: (r.type, r.name, r.urn))
-
-    def visit(resource: PlannedResource, depth: int) -> Iterator[tuple[int, PlannedResource]]:
-        yield depth, resource
-        for child in children.get(resource.urn, []):
-            yield from visit(child, depth + 1)
-
-    for root in children.get(None, []):
-        yield from visit(root, 0)
-
-
-def plain(value: Any, secrets: set[str] | None = None) -> Any:
-    """Inputs as data: unknowns as COMPUTED, integral floats (protobuf numbers) as ints, secrets as
-    SECRET (their plain text added to `secrets`, so that it can be masked wherever else it shows)."""
-    if isinstance(value, Unknown) or value is rpc.UNKNOWN:
-        return COMPUTED
-    if isinstance(value, float):
-        return integral_to_int(value)
-    if isinstance(value, Mapping):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            if secrets is not None:
-                secrets.update(_strings(value.get("value")))
-            return _secret_shape(value.get("value"))
-        return {str(k): plain(v, secrets) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v, secrets) for v in value]
-    if isinstance(value, pulumi.Resource):
-        return f"<resource {type(value).__name__}>"
-    return value
-
-
-def _secret_shape(value: Any) -> Any:
-    """A secret as SECRET; a secret mapping or list keeps its shape with SECRET at every leaf, so that a
-    rendered object still has the type its schema wants (`data:` of a ConfigMap is an object)."""
-    if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-        return _secret_shape(value.get("value"))
-    if isinstance(value, Mapping):
-        return {str(k): _secret_shape(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_secret_shape(v) for v in value]
-    return SECRET
-
-
-def canonical(value: Any) -> Any:
-    """Mappings with their keys sorted, at every depth: inputs cross the monitor as protobuf Structs,
-    whose key order is not stable from run to run."""
-    if isinstance(value, Mapping):
-        return {k: canonical(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    return value
-
-
-def _strings(value: Any) -> Iterator[str]:
-    """Every string leaf of a (deserialized) value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
-# A secret this long is also masked inside longer strings (a token in a URL, a key in a JSON text);
-# a shorter one only where a value equals it, so that a secret "prod" does not mangle "production".
-SUBSTRING_MASK_MIN = 8
-
-
-def mask(value: Any, secrets: set[str]) -> Any:
-    """`value` with every string equal to, or (for long ones) containing, a secret replaced by SECRET."""
-    if not secrets:
-        return value
-    # Longest first, so that a secret containing another is masked whole, whatever the set's order.
-    long = sorted((s for s in secrets if len(s) >= SUBSTRING_MASK_MIN), key=lambda s: (-len(s), s))
-
-    def masked(item: Any) -> Any:
-        if isinstance(item, str):
-            if item in secrets:
-                return SECRET
-            for secret in long:
-                item = item.replace(secret, SECRET)
-            return item
-        if isinstance(item, Mapping):
-            return {masked(k): masked(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [masked(v) for v in item]
-        return item
-
-    return masked(value)
-
-
-def _mask_result(result: PlanResult) -> None:
-    secrets = {s for s in result.secrets if s and s != SECRET}
-    if not secrets:
-        return
-    for resource in result.resources:
-        resource.inputs = mask(resource.inputs, secrets)
-    result.outputs = mask(result.outputs, secrets)
-    result.diagnostics = [
-        replace(d, field=mask(d.field, secrets), message=mask(d.message, secrets), fix=mask(d.fix, secrets))
-        for d in result.diagnostics
-    ]
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -251,7 +74,6 @@ AUTOCREATED_ELB_ID = "6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d"
 AUTOCREATED_EIP_ID = "8560972c-2cc5-4699-94d6-e46f146eb73d"
 ELB_VIP = "192.168.0.20"
 ELB_EIP = "203.0.113.20"
-EIP_ID = "kubernetes.io/elb.eip-id"
 
 
 def computed_outputs(
@@ -286,7 +108,7 @@ def _cce_service_state(inputs: Mapping[str, Any], writes_elb_id: bool) -> dict[s
         except (ValueError, AttributeError):
             public = False
         if public:
-            annotations.setdefault(EIP_ID, AUTOCREATED_EIP_ID)
+            annotations.setdefault(ann.EIP_ID, AUTOCREATED_EIP_ID)
             ingress.insert(0, {"ip": ELB_EIP})
     metadata["annotations"] = annotations
     return {"metadata": metadata, "status": {"loadBalancer": {"ingress": ingress}}}
@@ -371,7 +193,7 @@ class RecordingMonitor(mocks.MockMonitor):
 async def _resolve(value: Any, secrets: set[str]) -> Any:
     output = pulumi.Output.from_input(value)
     if await output.is_secret():
-        secrets.update(_strings(await output.future()))
+        secrets.update(secret_strings(await output.future()))
         return SECRET
     return plain(await output.future(with_unknowns=True), secrets)
 
@@ -441,7 +263,7 @@ def run_program(
         result.resources = monitor.planned
         result.invokes = list(mocks_.calls)
         result.secrets = monitor.secrets | {config[key] for key in secret_keys if key in config}
-        _mask_result(result)
+        mask_result(result)
         return result
     finally:
         pulumi.runtime.reset_options()

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..core.model import TURBO_NETWORK_TYPE
 from ..wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
-from .engine import OfflineMocks, PlanResult, run_program
+from .engine import OfflineMocks, run_program
+from .plan import PlanResult
 from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
 
 

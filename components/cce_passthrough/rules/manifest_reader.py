@@ -65,7 +65,9 @@ def service_from_manifest(
     if ann.AUTOCREATE in annotations:
         text = annotations.pop(ann.AUTOCREATE)
         try:
-            elb["autocreate"] = json.loads(text)
+            json.loads(text)
+            # The text itself, so that the annotation read back is the annotation sent, byte for byte.
+            elb["autocreate_json"] = text
         except (TypeError, ValueError) as exc:
             found.append(
                 autocreate_problem(name, f'annotations["{ann.AUTOCREATE}"]', f"not valid JSON: {exc}.")
@@ -86,6 +88,8 @@ def service_from_manifest(
         for port in spec.get("ports") or []
     ]
     raw = {
+        # The annotation says the pods use the host network; a Service has no pods to ask.
+        "hostNetwork": annotations.get(ann.HOST_NETWORK) == "true",
         "name": name,
         "namespace": metadata.get("namespace") or "default",
         "image": _NO_IMAGE,

@@ -10,19 +10,17 @@ import pulumi_kubernetes as k8s
 from ..core import annotations as ann
 from ..core import workload
 from ..core.diagnostics import Diagnostic
-from ..core.model import ClusterFacts, ManagedElb, ServiceConfig, SharedElbRef
+from ..core.model import ClusterFacts, ServiceConfig, SharedElbRef
 from ..core.ownership import deployment_cluster_fields, service_cluster_fields
 from ..rules.checks.elb_location import elb_id_findings, missing_shared_elb_id
 from ..rules.config import parse_component_args
 from ..rules.evaluate import evaluate
 from .args import PassThroughServiceArgs
 from .lookup import PulumiCloud
+from .managed_elb import Addresses, managed_elb
 from .publish import publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
-
-# (load_balancer_ip, public_ip): the ELB's private VIP and its EIP.
-_Addresses = tuple[pulumi.Output[str | None], pulumi.Output[str | None]]
 
 
 class PassThroughService(pulumi.ComponentResource):
@@ -125,7 +123,7 @@ class PassThroughService(pulumi.ComponentResource):
 
     def _elb(
         self, name: str, service: ServiceConfig, cluster: ClusterFacts | None, child: pulumi.ResourceOptions
-    ) -> tuple[pulumi.Input[str] | None, _Addresses | None]:
+    ) -> tuple[pulumi.Input[str] | None, Addresses | None]:
         """(the ELB id to annotate, None for autocreate; the VIP and EIP of an ELB Pulumi creates)."""
         elb = service.elb
         if elb.existing is not None:
@@ -134,75 +132,8 @@ class PassThroughService(pulumi.ComponentResource):
             return elb.share_with.elb_id, None
         if elb.managed is not None:
             vpc_id = elb.managed.vpc_id or (cluster.vpc_id if cluster else None)
-            return self._managed_elb(name, elb.managed, elb.dedicated, vpc_id, child)
+            return managed_elb(name, elb.managed, elb.dedicated, vpc_id, child)
         return None, None
-
-    def _managed_elb(
-        self,
-        name: str,
-        managed: ManagedElb,
-        dedicated: bool,
-        vpc_id: str | None,
-        child: pulumi.ResourceOptions,
-    ) -> tuple[pulumi.Output[str], _Addresses]:
-        from pulumi_huaweicloud import dedicatedelb, elb, vpc
-
-        protected = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=managed.protect))
-        eip: vpc.Eip | None = None
-        if managed.eip is not None:
-            bw = managed.eip.bandwidth
-            if bw.share_type == "WHOLE":
-                shared_id: pulumi.Input[str]
-                if bw.id is not None:
-                    shared_id = bw.id
-                else:
-                    shared = vpc.Bandwidth(
-                        f"{name}-bandwidth",
-                        name=bw.name,
-                        size=bw.size,
-                        charge_mode="bandwidth",
-                        opts=protected,
-                    )
-                    shared_id = shared.id
-                bandwidth = vpc.EipBandwidthArgs(share_type="WHOLE", id=shared_id)
-            else:
-                bandwidth = vpc.EipBandwidthArgs(
-                    share_type="PER", name=bw.name, size=bw.size, charge_mode=bw.charge_mode
-                )
-        if dedicated:
-            if managed.eip is not None:
-                eip = vpc.Eip(
-                    f"{name}-eip",
-                    publicip=vpc.EipPublicipArgs(type=managed.eip.type),
-                    bandwidth=bandwidth,
-                    opts=protected,
-                )
-            lb_dedicated = dedicatedelb.Loadbalancer(
-                f"{name}-elb",
-                name=managed.name,
-                vpc_id=vpc_id,
-                ipv4_subnet_id=managed.ipv4_subnet_id or managed.subnet_id,
-                availability_zones=managed.availability_zones or [],
-                l4_flavor_id=managed.l4_flavor_id,
-                l7_flavor_id=managed.l7_flavor_id,
-                ipv4_eip_id=eip.id if eip is not None else None,
-                opts=protected,
-            )
-            public = eip.address if eip is not None else pulumi.Output.from_input(None)
-            return lb_dedicated.id, (lb_dedicated.ipv4_address, public)
-        lb_shared = elb.Loadbalancer(
-            f"{name}-elb", name=managed.name, vip_subnet_id=managed.subnet_id, opts=protected
-        )
-        if managed.eip is not None:
-            # Binding at creation through the VIP port: no separate association resource to keep in sync.
-            eip = vpc.Eip(
-                f"{name}-eip",
-                publicip=vpc.EipPublicipArgs(type=managed.eip.type, port_id=lb_shared.vip_port_id),
-                bandwidth=bandwidth,
-                opts=protected,
-            )
-        public = eip.address if eip is not None else pulumi.Output.from_input(None)
-        return lb_shared.id, (lb_shared.vip_address, public)
 
     def _deployment(
         self, name: str, service: ServiceConfig, child: pulumi.ResourceOptions
@@ -379,8 +310,8 @@ def _first(ips: list[str], private: bool) -> str | None:
 
 
 def _addresses(
-    service: ServiceConfig, ingress: pulumi.Output[list[str]], managed: _Addresses | None
-) -> _Addresses:
+    service: ServiceConfig, ingress: pulumi.Output[list[str]], managed: Addresses | None
+) -> Addresses:
     """(load_balancer_ip, public_ip) as their names say: the ELB's private VIP and its EIP."""
     elb = service.elb
     private = ingress.apply(lambda ips: _first(ips, private=True))

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pulumi
 
-from ..core.diagnostics import Diagnostic, errors, sort_key, warnings
+from ..core.diagnostics import Diagnostic, errors, sort_key, warnings_and_infos
 
 Listener = Callable[[Diagnostic], None]
 _listeners: list[Listener] = []
@@ -41,7 +41,7 @@ def publish(findings: Iterable[Diagnostic], resource: pulumi.Resource | None = N
     for finding in findings:
         for listener in _listeners:
             listener(finding)
-    for finding in warnings(findings):
+    for finding in warnings_and_infos(findings):
         log = pulumi.log.info if finding.severity.value == "info" else pulumi.log.warn
         log(finding.render(), resource=resource)
     failed = errors(findings)

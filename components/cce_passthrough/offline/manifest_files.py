@@ -23,18 +23,18 @@ from typing import Any
 import yaml
 
 from ..core.versions import CceVersion, VersionError
-from .engine import COMPUTED, PlannedResource, PlanResult
 from .manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
+from .plan import COMPUTED, PlannedResource, PlanResult
 
 MARKER = "# Rendered by `cce-passthrough preview --render`"
 SUMMARY = "huaweicloud-resources.yaml"
 
 
-class RenderError(Exception):
+class ManifestFilesError(Exception):
     """An object that fails the schema: nothing was written (exit 1)."""
 
 
-class NoSchemaError(RenderError):
+class NoSchemaError(ManifestFilesError):
     """The stack declares no usable cluster version to pick a schema by: the command cannot run (exit 2)."""
 
 
@@ -144,12 +144,12 @@ def _ours(path: Path) -> bool:
         return False
 
 
-def render(result: PlanResult, directory: Path) -> list[Rendered]:
+def write_manifests(result: PlanResult, directory: Path) -> list[Rendered]:
     """Validate every Kubernetes object, then write them and the Huawei Cloud summary to `directory`.
 
     Files an earlier render wrote there (recognised by their first line) are removed first, so that
     `kubectl apply -f DIR` never picks up an object the stack no longer plans; other files are kept.
-    Raises RenderError (nothing written) and OSError (the directory cannot be written)."""
+    Raises ManifestFilesError (nothing written) and OSError (the directory cannot be written)."""
     objects = _objects(result)
     cluster = _cluster_version(result) if objects else None
     schema = schema_version(cluster) if cluster is not None else ""
@@ -180,7 +180,7 @@ def render(result: PlanResult, directory: Path) -> list[Rendered]:
         rendered = Rendered(path, str(manifest["kind"]), str(metadata["name"]), tuple(computed))
         files.append((rendered, _header(result, resource, schema, computed) + _dump(manifest)))
     if failures:
-        raise RenderError(
+        raise ManifestFilesError(
             f"{len(failures)} object(s) fail the Kubernetes {schema} schema, nothing written:\n  "
             + "\n  ".join(failures)
         )
