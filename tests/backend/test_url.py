@@ -88,6 +88,13 @@ def test_invalid_bucket_names(bucket: str) -> None:
         make_target(bucket=bucket, region="cn-north-4")
 
 
+@pytest.mark.parametrize("region", ["0-", "cn-north-", "-cn", "CN-north-4", "cn.north", ""])
+def test_invalid_regions_are_refused_before_a_url_is_printed(region: str) -> None:
+    """The region is a label of obs.<region>.myhuaweicloud.com: "0-" printed a URL that did not parse back."""
+    with pytest.raises(BackendConfigError, match="invalid region"):
+        make_target(bucket="b-1", region=region)
+
+
 @pytest.mark.parametrize("prefix", ["a/../b", "dev?x", "a//b", "sp ace", "./x"])
 def test_invalid_prefixes(prefix: str) -> None:
     with pytest.raises(BackendConfigError, match="invalid prefix"):

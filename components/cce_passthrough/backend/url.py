@@ -25,7 +25,8 @@ AddressingChoice = Literal["auto", "path", "virtual"]
 OBS_ENDPOINT_TEMPLATE = "obs.{region}.myhuaweicloud.com"
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# A DNS label: the region is one in obs.<region>.myhuaweicloud.com, so it cannot end with "-".
+_REGION_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _HOST_RE = re.compile(
     r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
