@@ -74,55 +74,57 @@ def add_backend_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     sub = backend.add_subparsers(dest="backend_command", metavar="SUBCOMMAND")
     sub.required = True
 
-    p = sub.add_parser(
-        "bootstrap",
-        help="create/secure the state bucket (idempotent)",
-        description="Create the bucket if absent; enable versioning, AES256 default encryption and the "
-        "public access block. An existing public or unversioned bucket is refused unless --fix. "
-        + _CREDENTIALS_HELP,
-    )
-    _add_target_args(p, from_url=False)
-    p.add_argument("--fix", action="store_true", help="repair an existing public or unversioned bucket")
+    def command(name: str, summary: str, description: str, *, from_url: bool) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=summary, description=description)
+        _add_target_args(parser, from_url=from_url)
+        return parser
 
-    p = sub.add_parser(
-        "url",
-        help="print the `pulumi login` URL and the environment variables Pulumi needs",
-        description="Print the exact `pulumi login` URL (virtual-hosted for OBS, path-style for local "
-        "servers) and the environment variables Pulumi needs. Offline; reads no credentials.",
+    def which_object(parser: argparse.ArgumentParser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--stack", help="PROJECT/STACK (legacy layout: STACK)")
+        which.add_argument("--key", help="full object key, as printed by `versions`")
+
+    p = command(
+        "bootstrap",
+        "create/secure the state bucket (idempotent)",
+        "Create the bucket if absent; enable versioning, AES256 default encryption and the public access "
+        "block. An existing public or unversioned bucket is refused unless --fix. " + _CREDENTIALS_HELP,
+        from_url=False,
     )
-    _add_target_args(p, from_url=False)
+    p.add_argument("--fix", action="store_true", help="repair an existing public or unversioned bucket")
+    p = command(
+        "url",
+        "print the `pulumi login` URL and the environment variables Pulumi needs",
+        "Print the exact `pulumi login` URL (virtual-hosted for OBS, path-style for local servers) and the "
+        "environment variables Pulumi needs. Offline; reads no credentials.",
+        from_url=False,
+    )
     p.add_argument(
         "--url-only", action="store_true", help="print only the URL (for PULUMI_BACKEND_URL=$(...))"
     )
-
-    p = sub.add_parser(
+    command(
         "check",
-        help="list stacks in the backend: last update and locks",
-        description="Read .pulumi/ in the bucket and list stacks, their last update and held locks. "
-        + _CREDENTIALS_HELP,
+        "list stacks in the backend: last update and locks",
+        "Read .pulumi/ in the bucket and list stacks, their last update and held locks. " + _CREDENTIALS_HELP,
+        from_url=True,
     )
-    _add_target_args(p, from_url=True)
-
-    p = sub.add_parser(
-        "versions",
-        help="list the stored versions of a stack's state object",
-        description="List all versions (and delete markers) of a stack's state object, newest first.",
+    which_object(
+        command(
+            "versions",
+            "list the stored versions of a stack's state object",
+            "List all versions (and delete markers) of a stack's state object, newest first.",
+            from_url=True,
+        )
     )
-    _add_target_args(p, from_url=True)
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--stack", help="PROJECT/STACK (legacy layout: STACK)")
-    which.add_argument("--key", help="full object key, as printed by `versions`")
-
-    p = sub.add_parser(
+    p = command(
         "restore",
-        help="make an older version of a stack's state current again (nothing is deleted)",
-        description="Copy an older version of a state object on top of the current one. The replaced "
-        "version stays in the history. Refused while the stack is locked unless --force.",
+        "make an older version of a stack's state current again (nothing is deleted)",
+        "Copy an older version of a state object on top of the current one. The replaced version stays in "
+        "the history. Refused while the stack is locked unless --force, and while the bucket's versioning "
+        "is not Enabled.",
+        from_url=True,
     )
-    _add_target_args(p, from_url=True)
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--stack", help="PROJECT/STACK (legacy layout: STACK)")
-    which.add_argument("--key", help="full object key, as printed by `versions`")
+    which_object(p)
     p.add_argument("--version-id", required=True, help="version to restore, as printed by `versions`")
     p.add_argument("--force", action="store_true", help="restore even if the stack is locked")
 
