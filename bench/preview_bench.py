@@ -9,9 +9,11 @@ it does for a user), repeated, median taken:
   (autocreated shared ELBs, so the planned objects are the same Deployment + Service pairs), printing
   the whole tree.
 
-Targets (issue 4): ours <= 1.3x bare for one service; marginal cost per service <= 2x bare's.
+Prints one table: services, bare seconds, ours seconds, their ratio, and each one's peak resident memory;
+then memory per service and the cost of `--render` against the plain preview. Targets (issue 13): ours
+within 1.2x of bare in time and in memory per service, `--render` within 1.3x of the plain preview.
 
-    python bench/preview_bench.py [--runs 7] [--sizes 1 100]
+    python bench/preview_bench.py [--runs 3] [--sizes 1 100 1000] [--with-10k] [--render-at 100]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -114,24 +117,42 @@ def stack_file(directory: Path, count: int) -> Path:
     return path
 
 
-def wall(argv: list[str]) -> float:
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mib: float
+
+
+def measure(argv: list[str]) -> Run:
+    """Wall time and peak resident memory of one fresh process (its own rusage, via wait4)."""
     start = time.perf_counter()
-    run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    if run.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({run.returncode}):\n{run.stderr}{run.stdout}")
-    return elapsed
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
+        raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{stderr}")
+    if child.stderr:
+        child.stderr.close()
+    return Run(elapsed, usage.ru_maxrss / 1024)  # Linux reports KiB
 
 
-def median_walls(bare: list[str], ours: list[str], runs: int) -> tuple[float, float]:
-    """Medians of `runs` runs each, bare and ours alternating, so that a change in the machine's load
-    weighs on both alike."""
-    wall(bare), wall(ours)  # warm the page cache and the .pyc files
-    times: tuple[list[float], list[float]] = ([], [])
+def medians(commands: dict[str, list[str]], runs: int) -> dict[str, Run]:
+    """Median wall time and peak RSS of `runs` runs per command, the commands interleaved so that a
+    change in the machine's load weighs on all alike; one warm-up run each first (page cache, .pyc)."""
+    for argv in commands.values():
+        measure(argv)
+    seen: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(runs):
-        times[0].append(wall(bare))
-        times[1].append(wall(ours))
-    return statistics.median(times[0]), statistics.median(times[1])
+        for name, argv in commands.items():
+            seen[name].append(measure(argv))
+    return {
+        name: Run(
+            statistics.median(r.seconds for r in found), statistics.median(r.peak_rss_mib for r in found)
+        )
+        for name, found in seen.items()
+    }
 
 
 def machine() -> str:
@@ -148,40 +169,60 @@ def machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=7, help="runs per measurement, median taken")
-    parser.add_argument("--sizes", type=int, nargs=2, default=(1, 100), metavar=("SMALL", "LARGE"))
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement, median taken")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000], metavar="N")
+    parser.add_argument("--with-10k", action="store_true", help="also 10,000 services (minutes, GBs)")
+    parser.add_argument("--render-at", type=int, default=100, help="services for the --render ratio")
     args = parser.parse_args()
-    small, large = args.sizes
+    sizes = [*args.sizes, *([10_000] if args.with_10k else [])]
 
     print(f"machine: {machine()}")
-    print(f"median of {args.runs} fresh processes each, bare and ours alternating, after a warm-up run\n")
+    print(f"median of {args.runs} fresh processes each, interleaved, after a warm-up run\n")
+    rows = []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         bare_script = directory / "bare.py"
         bare_script.write_text(BARE_PROGRAM)
-        bare: dict[int, float] = {}
-        ours: dict[int, float] = {}
-        for count in (small, large):
-            bare[count], ours[count] = median_walls(
-                [sys.executable, str(bare_script), str(count)],
-                [*CLI, "preview", "--config", str(stack_file(directory, count))],
-                args.runs,
+        for count in sizes:
+            found = medians(
+                {
+                    "bare": [sys.executable, str(bare_script), str(count)],
+                    "ours": [*CLI, "preview", "--config", str(stack_file(directory, count))],
+                },
+                args.runs if count < 10_000 else 1,
             )
+            rows.append((count, found["bare"], found["ours"]))
+        render_dir = directory / "rendered"
+        stack = str(stack_file(directory, args.render_at))
+        rendered = medians(
+            {
+                "plain": [*CLI, "preview", "--config", stack],
+                "render": [*CLI, "preview", "--config", stack, "--render", str(render_dir)],
+            },
+            args.runs,
+        )
 
-    print(f"{'services':>8}  {'bare (s)':>9}  {'ours (s)':>9}  {'ratio':>6}")
-    for count in (small, large):
-        print(f"{count:>8}  {bare[count]:>9.3f}  {ours[count]:>9.3f}  {ours[count] / bare[count]:>6.2f}x")
-    span = large - small
-    bare_marginal = (bare[large] - bare[small]) / span
-    ours_marginal = (ours[large] - ours[small]) / span
     print(
-        f"\nmarginal cost per service: bare {bare_marginal * 1000:.2f} ms, ours {ours_marginal * 1000:.2f} ms"
-        f" ({ours_marginal / bare_marginal:.2f}x)"
+        f"{'services':>8}  {'bare s':>8}  {'ours s':>8}  {'ratio':>6}  {'bare MiB':>9}  {'ours MiB':>9}  {'ratio':>6}"
     )
-    ratio_ok = ours[small] / bare[small] <= 1.3
-    marginal_ok = ours_marginal <= 2 * bare_marginal
-    print(f"target ratio at {small} service <= 1.3x: {'met' if ratio_ok else 'NOT met'}")
-    print(f"target marginal cost <= 2x bare: {'met' if marginal_ok else 'NOT met'}")
+    for count, bare, ours in rows:
+        print(
+            f"{count:>8}  {bare.seconds:>8.2f}  {ours.seconds:>8.2f}  {ours.seconds / bare.seconds:>5.2f}x"
+            f"  {bare.peak_rss_mib:>9.0f}  {ours.peak_rss_mib:>9.0f}  {ours.peak_rss_mib / bare.peak_rss_mib:>5.2f}x"
+        )
+    (small, bare_small, ours_small), (large, bare_large, ours_large) = rows[0], rows[-1]
+    if large > small:
+        per_bare = (bare_large.peak_rss_mib - bare_small.peak_rss_mib) * 1024 / (large - small)
+        per_ours = (ours_large.peak_rss_mib - ours_small.peak_rss_mib) * 1024 / (large - small)
+        print(
+            f"\nmemory per service ({small} to {large}): bare {per_bare:.0f} KiB, ours {per_ours:.0f} KiB"
+            f" ({per_ours / per_bare:.2f}x)"
+        )
+    plain, render = rendered["plain"], rendered["render"]
+    print(
+        f"--render at {args.render_at} services: {render.seconds:.2f} s against {plain.seconds:.2f} s plain"
+        f" ({render.seconds / plain.seconds:.2f}x)"
+    )
     return 0
 
 

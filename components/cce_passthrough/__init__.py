@@ -8,10 +8,10 @@ The root is a lazy face: the public names load their layer on first use, so impo
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from .core.diagnostics import Diagnostic, Severity
     from .wiring.args import PassThroughServiceArgs
     from .wiring.component import PassThroughService
@@ -19,12 +19,18 @@ if TYPE_CHECKING:
 
 __all__ = ["ConstraintViolation", "Diagnostic", "PassThroughService", "PassThroughServiceArgs", "Severity"]
 
-try:
+
+def _installed_version() -> str:
     # pyproject.toml is the one place the version is written; the installed metadata carries it here,
-    # to `cce-passthrough --version` and to the schema the provider serves.
-    __version__ = version("cce-passthrough")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+    # to `cce-passthrough --version` and to the schema the provider serves. Read on first use: reading
+    # package metadata costs more than the rest of `cce-passthrough rules` together.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cce-passthrough")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0.0.0+unknown"
+
 
 _HOMES = {
     "ConstraintViolation": ".wiring.publish",
@@ -36,6 +42,9 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _installed_version()
+        return globals()[name]
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -150,36 +150,6 @@ def write_import_file(path: Path, document: Mapping[str, Any]) -> None:
         handle.write(json.dumps(document, indent=2) + "\n")
 
 
-def add_parser(sub: Any) -> None:
-    adopt_parser = sub.add_parser(
-        "adopt",
-        help="bring an existing Service and Deployment into a stack without a new ELB or IP",
-    )
-    adopt_parser.add_argument(
-        "--namespace", default="default", help="namespace of the Service (default: default)"
-    )
-    adopt_parser.add_argument("--service", required=True, help="name of the Service (and of its Deployment)")
-    adopt_parser.add_argument(
-        "--stack", default="dev", help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)"
-    )
-    adopt_parser.add_argument(
-        "--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)"
-    )
-    adopt_parser.add_argument(
-        "--kubeconfig", type=Path, default=None, help="kubeconfig file (default: KUBECONFIG)"
-    )
-    adopt_parser.add_argument(
-        "--import-file",
-        type=Path,
-        default=None,
-        help="also write the `pulumi import --file` document to FILE (new file)",
-    )
-    adopt_parser.add_argument(
-        "--write", action="store_true", help="add the entry to the stack file (comments and key order kept)"
-    )
-    adopt_parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
 def read_live(args: argparse.Namespace) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
     """The Service and the namespace's Deployments, as the API returns them (one call each)."""
     from ..live.kube import connect, resolve_kubeconfig

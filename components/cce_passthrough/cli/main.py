@@ -11,17 +11,18 @@ import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from .. import __version__
 from ..backend import add_backend_parser, run_backend
-from ..offline.plan import PlanResult
 from ..rules.catalogue import CATALOGUE
-from .verify import add_verify_parser
+from ..rules.stackfile import StackFileError
+from .verify_parser import add_verify_parser
 
+# The offline engine loads Pulumi and the provider SDKs (most of a second): `rules`, `explain`, `--help`
+# and `backend` answer without them, so only the commands that plan import it, when they run.
 if TYPE_CHECKING:
     from ..offline.analyze import PolicyFinding
-from ..offline.stackconfig import StackFileError
+    from ..offline.plan import PlanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -44,6 +45,18 @@ def _stack_name(value: str) -> str:
     return value
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the installed version only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        from .. import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse exits 2 on bad flags, which is our "could not run" code too; keep its one-line message.
@@ -53,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cce-passthrough", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     preview = sub.add_parser("preview", help="preview a stack offline: plan, diagnostics, outputs")
@@ -85,8 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="what a rule checks, why, how to fix it, and its source")
     explain.add_argument("code", help="a rule code, e.g. PT302")
     add_verify_parser(sub, _stack_name)
+    access = sub.add_parser(
+        "access", help="who reaches a service's ELB address from where, and which way, per CCE's docs"
+    )
+    access.add_argument("service", help="a service of the stack, e.g. nginx")
+    access_source = access.add_mutually_exclusive_group()
+    access_source.add_argument(
+        "--stack", type=_stack_name, default=None, help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)"
+    )
+    access_source.add_argument("--config", type=Path, default=None, help="any stack file")
+    access.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
+    access.add_argument("--json", action="store_true", help="the matrix and its sources as one JSON object")
     add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
-    from .adopt import add_parser as add_adopt_parser
+    from .adopt_parser import add_parser as add_adopt_parser
 
     add_adopt_parser(sub)
     from .doctor import add_parser as add_doctor_parser
@@ -96,8 +120,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plan_json(result: PlanResult, policy: list[PolicyFinding] | None = None) -> str:
-    """interface.md §4, plus each resource's action, options, provider and per-input dependencies;
-    resources parent first, keys sorted: two runs of a stack give the same bytes."""
+    """interface.md §4, plus each resource's action, options, provider and per-input dependencies, and
+    each service's access matrix; resources parent first, keys sorted: two runs give the same bytes."""
+    from .access import matrix_json
+
     payload = {
         "project": result.project,
         "stack": result.stack,
@@ -122,6 +148,7 @@ def _plan_json(result: PlanResult, policy: list[PolicyFinding] | None = None) ->
         ],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "outputs": result.outputs,
+        "access": {name: matrix_json(matrix) for name, matrix in sorted(result.access.items())},
     }
     if policy is not None:
         from .policy_report import to_json
@@ -158,18 +185,11 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     return EXIT_OK, "\n".join(lines)
 
 
-def _run_preview(args: argparse.Namespace) -> int:
+def _plan(args: argparse.Namespace) -> PlanResult | int:
+    """The offline plan of the stack `args` name, or the exit code of a command that cannot run."""
     import gc
 
     from ..offline.preview import preview
-    from .extras import missing_extra
-    from .tree import tree_text
-
-    for flag, wanted in (("--policy-pack", args.policy_pack), ("--render", args.render is not None)):
-        missing = missing_extra(flag) if wanted else None
-        if missing is not None:
-            print(missing, file=sys.stderr)
-            return EXIT_UNUSABLE
 
     # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
     # collector's reach, each full collection during the run no longer walks them (bench/). Once per
@@ -199,6 +219,21 @@ def _run_preview(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
+    return result
+
+
+def _run_preview(args: argparse.Namespace) -> int:
+    from .extras import missing_extra
+    from .tree import tree_text
+
+    for flag, wanted in (("--policy-pack", args.policy_pack), ("--render", args.render is not None)):
+        missing = missing_extra(flag) if wanted else None
+        if missing is not None:
+            print(missing, file=sys.stderr)
+            return EXIT_UNUSABLE
+    result = _plan(args)
+    if isinstance(result, int):
+        return result
     code = EXIT_OK if result.ok else EXIT_FINDINGS
     note = ""
     if args.render is not None:
@@ -225,11 +260,38 @@ def _run_preview(args: argparse.Namespace) -> int:
     return code
 
 
-def _run_rules(as_json: bool = False, markdown: bool = False) -> int:
-    from .rulesdoc import rules_markdown
+def _run_access(args: argparse.Namespace) -> int:
+    from .access import matrix_json, table
 
+    result = _plan(args)
+    if isinstance(result, int):
+        return result
+    if not result.ok:
+        print(
+            "cce-passthrough: error: the configuration has errors; `cce-passthrough preview` lists them",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    matrix = result.access.get(args.service)
+    if matrix is None:
+        known = ", ".join(sorted(result.access)) or "none"
+        print(
+            f"cce-passthrough: error: no service {args.service!r} in this stack (services: {known})",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    if args.json:
+        print(json.dumps({"service": args.service, **matrix_json(matrix)}, indent=2, sort_keys=True))
+    else:
+        print(table(args.service, matrix), end="")
+    return EXIT_OK
+
+
+def _run_rules(as_json: bool = False, markdown: bool = False) -> int:
     active = [rule for rule in CATALOGUE.values() if not rule.retired]
     if markdown:
+        from .rulesdoc import rules_markdown  # the annotation tables load the typed model
+
         print(rules_markdown(), end="")
     elif as_json:
         fields = ("code", "summary", "rationale", "fix", "source")
@@ -346,6 +408,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .verify import run_verify
 
         return run_verify(args)
+    if args.command == "access":
+        return _run_access(args)
     return _run_explain(args.code)
 
 

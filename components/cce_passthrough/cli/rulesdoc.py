@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.annotations import REPLACE_ON_CHANGE, short_field_name
 from ..core.model import ELB_CLASS_NAMES
+from ..rules.access_pages import ACCESS_STATEMENTS, DOCUMENTED_FIXES, LOCAL_TABLE, LOCAL_TABLE_COLUMNS
 from ..rules.catalogue import CATALOGUE, Rule
 from ..rules.checks.annotation_table import ANNOTATION_SPECS, AnnotationSpec
 
@@ -142,6 +143,7 @@ def rules_markdown() -> str:
         "",
         replacements_table(),
         "",
+        *access_sources(),
     ]
     retired = [r for r in CATALOGUE.values() if r.retired]
     if retired:
@@ -149,6 +151,40 @@ def rules_markdown() -> str:
         for r in retired:
             parts += [_retired_section(r), ""]
     return "\n".join(parts)
+
+
+def access_sources() -> list[str]:
+    """Where the access matrix (`cce-passthrough access`, PT106) comes from: the pages and their words."""
+    statements = [*ACCESS_STATEMENTS, *DOCUMENTED_FIXES]
+    pages = list(dict.fromkeys(statement.page for statement in statements))
+    lines = [
+        "## Access matrix sources",
+        "",
+        "`cce-passthrough access SERVICE` (and `access` in `preview --json`, the lines under each Service of "
+        "the preview tree, and PT106) answers, for each client location and ELB address, whether a request "
+        "goes through the ELB, is short-circuited by kube-proxy, fails, or is not documented. Every cell "
+        "quotes one of these sentences, or says `not documented`; the rows of cce_10_0249's table of "
+        "failures under `externalTrafficPolicy: Local` are quoted row by row.",
+        "",
+    ]
+    for page in pages:
+        lines += [f"- {page.markdown()}"]
+        lines += [f'  - "{s.quote}"' for s in statements if s.page == page]
+    lines += [
+        "",
+        "| Service type | Access type | Client location | "
+        + " | ".join(f"{network} network ({mode})" for network, mode in LOCAL_TABLE_COLUMNS)
+        + " |",
+        "|---|---|---|" + "---|" * len(LOCAL_TABLE_COLUMNS),
+    ]
+    for row in LOCAL_TABLE:
+        cells = [" ".join(row.outcome(network, mode)) for network, mode in LOCAL_TABLE_COLUMNS]
+        lines.append(
+            f"| {row.service_type} | {row.access_type} | {row.client_location} | "
+            + " | ".join(_cell(c) for c in cells)
+            + " |"
+        )
+    return [*lines, ""]
 
 
 def readme_rules_table() -> str:

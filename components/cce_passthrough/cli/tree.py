@@ -10,6 +10,7 @@ from typing import Any
 from ..core.annotations import short_field_name
 from ..core.diagnostics import Diagnostic, Severity
 from ..offline.plan import PlannedResource, PlanResult, walk
+from .access import compact_lines
 
 _COLOURS = {
     "create": "\033[32m",
@@ -47,14 +48,23 @@ _SYMBOLS = {"create": "+", "read": ">"}
 def _rows(resources: list[PlannedResource]) -> Iterator[tuple[str, PlannedResource]]:
     """(tree prefix, resource) in `walk` order, with the branches `pulumi preview` draws."""
     walked = list(walk(resources))
+    # has_later[i][level]: does a sibling follow row i at `level` before the walk climbs above it? One
+    # pass from the end, remembering per level the depth of the nearest later row at or above it.
+    deepest = max((depth for depth, _ in walked), default=0)
+    nearest = [0] * (deepest + 1)
+    has_later: list[list[bool]] = [[]] * len(walked)
+    for index in range(len(walked) - 1, -1, -1):
+        depth = walked[index][0]
+        has_later[index] = [nearest[level] == level for level in range(depth + 1)]
+        for level in range(depth, deepest + 1):
+            nearest[level] = depth
     for index, (depth, resource) in enumerate(walked):
         if depth == 0:
             yield "", resource
             continue
         prefix = ""
         for level in range(1, depth + 1):
-            # Is there a later sibling at this level before the walk climbs above it?
-            later = next((d for d, _ in walked[index + 1 :] if d <= level), 0) == level
+            later = has_later[index][level]
             if level == depth:
                 prefix += "├─ " if later else "└─ "
             else:
@@ -74,12 +84,10 @@ def _counts(found: list[Diagnostic]) -> str:
     return ", ".join(words)
 
 
-def _diagnostic_owner(diagnostic: Diagnostic, result: PlanResult) -> str:
+def _diagnostic_owner(diagnostic: Diagnostic, result: PlanResult, components: dict[str, str]) -> str:
     if diagnostic.resource:
-        for resource in result.resources:
-            if resource.name == diagnostic.resource and not resource.custom:
-                return f"{resource.type} ({resource.name})"
-        return f"service {diagnostic.resource}"
+        owner = components.get(diagnostic.resource)
+        return f"{owner} ({diagnostic.resource})" if owner else f"service {diagnostic.resource}"
     return f"pulumi:pulumi:Stack ({result.project}-{result.stack})"
 
 
@@ -100,9 +108,29 @@ def summary_line(result: PlanResult) -> str:
 
 def _grouped(result: PlanResult) -> dict[str, list[Diagnostic]]:
     grouped: dict[str, list[Diagnostic]] = defaultdict(list)
+    components: dict[str, str] = {}
+    for resource in result.resources:
+        if not resource.custom:
+            components.setdefault(resource.name, resource.type)
     for diagnostic in result.diagnostics:
-        grouped[_diagnostic_owner(diagnostic, result)].append(diagnostic)
+        grouped[_diagnostic_owner(diagnostic, result, components)].append(diagnostic)
     return grouped
+
+
+KUBERNETES_SERVICE = "kubernetes:core/v1:Service"
+
+
+def _access_lines(
+    result: PlanResult, resource: PlannedResource, parents: dict[str, PlannedResource], prefix: str
+) -> list[str]:
+    """The compact access matrix under a Service of a component: one line per ELB address."""
+    parent = parents.get(resource.parent or "")
+    matrix = result.access.get(parent.name) if resource.type == KUBERNETES_SERVICE and parent else None
+    if matrix is None:
+        return []
+    # The branch drawn above continues past this row where the row has later siblings.
+    indent = prefix.replace("├─ ", "│  ").replace("└─ ", "   ")
+    return [f"     {indent}   access to the {line}" for line in compact_lines(matrix)]
 
 
 def tree_text(result: PlanResult, colour: bool = False) -> str:
@@ -117,17 +145,21 @@ def tree_text(result: PlanResult, colour: bool = False) -> str:
     ]
     if result.ok:
         rows = []
+        under: list[list[str]] = []
+        parents = {r.urn: r for r in result.resources}
         for prefix, r in _rows(result.resources):
             found = grouped.get(f"{r.type} ({r.name})", []) if not r.custom else []
             rows.append((r.action, f"{prefix}{r.type}", r.name, _markers(r), _counts(found)))
+            under.append(_access_lines(result, r, parents, prefix))
         type_width = max((len(t) for _, t, _, _, _ in rows), default=4) + 2
         name_width = max((len(n) for _, _, n, _, _ in rows), default=4) + 2
         lines.append(f"     {'Type':<{type_width}}{'Name':<{name_width}}Info")
-        for action, type_column, name, markers, info in rows:
+        for (action, type_column, name, markers, info), access in zip(rows, under, strict=True):
             symbol = paint(_SYMBOLS.get(action, "+"), "create" if action == "create" else "info")
             info_column = "; ".join(part for part in (info, markers) if part)
             line = f" {symbol}   {type_column:<{type_width}}{name:<{name_width}}{paint(info_column, 'dim')}"
             lines.append(line.rstrip())
+            lines += [paint(text, "dim") for text in access]
         lines.append("")
     if result.diagnostics:
         lines.append("Diagnostics:")

@@ -28,6 +28,18 @@ def cut(text: str, most: int) -> str:
     return f"{text[:keep]}… ({len(text) - 2 * keep:,} characters cut) …{text[-keep:]}"
 
 
+LISTED = 5
+
+
+def listing(names: Iterable[str], most: int = LISTED) -> str:
+    """`shop, cart and 97 more`: a list quoted into a message stays short however long it is (the whole
+    list travels in the finding's `related`, which `--json` prints)."""
+    items = list(names)
+    if len(items) <= most:
+        return ", ".join(items)
+    return f"{', '.join(items[:most])} and {len(items) - most} more"
+
+
 def shown(value: object, most: int = 80) -> str:
     """A value quoted into a message: its repr (control characters escaped), cut to `most` characters."""
     return cut(repr(value), most)
@@ -43,15 +55,21 @@ class Diagnostic:
     field: str
     message: str
     fix: str
+    related: tuple[str, ...] = ()
+    """The whole list a message names in short (the services on one ELB), for machines."""
 
     def __post_init__(self) -> None:
         # A finding quotes what it is about; however long that was, the finding stays readable.
         for name, most in (("field", MAX_FIELD), ("message", MAX_TEXT), ("fix", MAX_TEXT)):
             object.__setattr__(self, name, cut(getattr(self, name), most))
 
-    def to_dict(self) -> dict[str, str | None]:
-        data = asdict(self)
+    def to_dict(self) -> dict[str, str | list[str] | None]:
+        data: dict[str, str | list[str] | None] = asdict(self)
         data["severity"] = self.severity.value
+        if self.related:
+            data["related"] = list(self.related)
+        else:
+            del data["related"]
         return data
 
     def render(self) -> str:

@@ -252,7 +252,7 @@ def run_program(
 
         captured: list[Diagnostic] = []
         try:
-            with listening(captured.append):
+            with listening(captured.append, lambda evaluation: result.access.update(evaluation.access())):
                 program()
         except ConstraintViolation:
             pass  # every finding reached `captured` before the raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -76,14 +77,49 @@ def schema_version(cluster: CceVersion) -> str:
     return f"{chosen[0]}.{chosen[1]}.0"
 
 
+@cache
+def _schema(directory: str, name: str, version: str) -> Any:
+    from kubernetes_validate.utils import schema_contents
+
+    return schema_contents(f"kubernetes-json-schema/{directory}/{name}.json", version)
+
+
+@cache
+def _validator(version: str, kind: str, api_version: str) -> Any:
+    """The strict validator kubernetes-validate builds for this kind, API version and schema release,
+    built once: building one reads and resolves the release's definitions (milliseconds per object),
+    validating with it takes a fraction of that. The files and the choice of release are the library's."""
+    import jsonschema
+    import kubernetes_validate
+    from kubernetes_validate.utils import all_versions, major_minor
+    from referencing import Registry, Resource
+
+    release = [v for v in all_versions() if major_minor(v) <= major_minor(version)][-1]
+    directory = f"v{release}-local-strict"
+    # rbac.authorization.k8s.io/v1 -> rbac-v1, as the library names its files
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    try:
+        schema = _schema(directory, f"{kind.lower()}-{group_version}", version)
+    except FileNotFoundError:
+        raise kubernetes_validate.SchemaNotFoundError(
+            version=major_minor(version), kind=kind, api_version=api_version
+        ) from None
+    definitions = _schema(directory, "_definitions", version)
+    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
 def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
     """Raises ManifestError naming the failing path when the object breaks the schema, or a name rule
     of the API server that the schema does not carry."""
-    import kubernetes_validate
+    import jsonschema
 
+    validator = _validator(
+        schema_version(cluster), str(manifest.get("kind")), str(manifest.get("apiVersion"))
+    )
     try:
-        kubernetes_validate.validate(dict(manifest), schema_version(cluster), strict=True)
-    except kubernetes_validate.ValidationError as exc:
+        validator.validate(dict(manifest))
+    except jsonschema.ValidationError as exc:
         where = ".".join(str(p) for p in exc.path) or "(root)"
         raise ManifestError(f"{manifest.get('kind')} {where}: {exc.message}") from None
     for where, problem in apiserver_name_problems(manifest):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.diagnostics import Diagnostic, Severity
+from ..rules.access import AccessMatrix
 
 COMPUTED = "(computed)"
 
@@ -49,6 +50,8 @@ class PlanResult:
     declared_cluster: dict[str, Any] = field(default_factory=dict)
     """The stack's `cluster` config as declared (its version picks the schema `--render` validates
     against; its facts configure `--policy-pack`)."""
+    access: dict[str, AccessMatrix] = field(default_factory=dict)
+    """Each service's access matrix, from the program's own evaluation (empty when the facts had errors)."""
     secrets: set[str] = field(default_factory=set, repr=False)
     """Plain text of every secret seen (secret config, secret inputs and outputs); masked everywhere."""
 

@@ -1,11 +1,8 @@
-"""Who reaches a Service's ELB address from where, and which way: CCE's own documentation as data.
+"""Who reaches a Service's ELB address from where, and which way: the access matrix.
 
-Two pages decide it. The pass-through page (cce_10_0355) says how in-cluster requests to the ELB address
-travel with and without `kubernetes.io/elb.pass-through`, for CCE Standard and CCE Turbo, and when they
-fail. "Why a Service Fails to Be Accessed from Within the Cluster" (cce_10_0249) tabulates the failures
-with `externalTrafficPolicy: Local` by container network model and kube-proxy mode, and says that a
-scenario it does not list works. Every cell of a matrix quotes the sentence it comes from; where the
-pages are silent, the cell says so instead of guessing.
+For each client location and each ELB address, the route a request takes (through the ELB, short-circuited
+by kube-proxy, fails, or not documented) and the documented sentences it comes from (`access_pages.py`).
+Nothing is guessed: where the pages are silent, the cell says so.
 """
 
 from collections.abc import Mapping
@@ -30,7 +27,16 @@ from .access_pages import (
     local_table_failure,
 )
 
-# --- the matrix ------------------------------------------------------------------------------------
+
+def local_turns_pass_through_on(pass_through: bool, traffic_policy: str) -> bool:
+    """LOCAL_SETS_ONLY_LOCAL: under Local CCE writes onlyLocal itself, whatever the user asked (PT110)."""
+    return traffic_policy == "Local" and not pass_through
+
+
+def turbo_local_without_host_network(flavor: str, traffic_policy: str, host_network: bool) -> bool:
+    """TURBO_LOCAL_NEEDS_HOST_NETWORK: Local on CCE Turbo is documented only with hostNetwork backends
+    (PT105); the matrix says `not documented` for everything else."""
+    return flavor == "turbo" and traffic_policy == "Local" and not host_network
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,7 @@ class AccessInputs:
 
     @property
     def effective_pass_through(self) -> bool:
-        """CCE turns pass-through on by itself under Local (it writes onlyLocal)."""
-        return self.pass_through or self.traffic_policy == "Local"
+        return self.pass_through or local_turns_pass_through_on(self.pass_through, self.traffic_policy)
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def _standard_cell(inputs: AccessInputs, client: Client, address: Address) -> Ce
 
 
 def _turbo_cell(inputs: AccessInputs, client: Client, address: Address) -> Cell:
-    if inputs.traffic_policy == "Local" and not inputs.host_network:
+    if turbo_local_without_host_network(inputs.flavor, inputs.traffic_policy, inputs.host_network):
         # The page documents Local on Turbo only with hostNetwork backends (PT105 reports the error).
         return Cell(client, address, Route.NOT_DOCUMENTED, (TURBO_LOCAL_NEEDS_HOST_NETWORK,))
     if client.is_pod:
@@ -168,3 +173,9 @@ def service_access(
             public_address=has_public_address(service, owners),
         )
     )
+
+
+def stack_access(services: list[ServiceConfig], cluster: ClusterFacts) -> dict[str, AccessMatrix]:
+    """The matrix of every service of a stack, by service name."""
+    owners = {service.name: service for service in services}
+    return {service.name: service_access(service, cluster, owners) for service in services}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, errors
 from ..core.model import ClusterFacts, ServiceConfig
+from .access import AccessMatrix, stack_access
 from .checks.elb_location import looked_up_elb_findings
 from .checks.namespaces import check_namespaces
 from .checks.service import check_service
@@ -37,6 +38,10 @@ class Evaluation:
     @property
     def services(self) -> list[ServiceConfig]:
         return self.stack.services
+
+    def access(self) -> dict[str, AccessMatrix]:
+        """Each service's access matrix (none without cluster facts, which come with an error)."""
+        return stack_access(self.services, self.facts) if self.facts is not None else {}
 
     def findings_of(self, service: str | None) -> list[Diagnostic]:
         """The findings about one service; None: those about the stack as a whole."""

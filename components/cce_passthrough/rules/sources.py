@@ -56,6 +56,9 @@ OTC_ANN = _otc_lb(
 )
 OTC_CREATE = _otc_lb("Creating a LoadBalancer Service", "creating_a_loadbalancer_service")
 OTC_OVERVIEW = _otc("Service Overview", "networking/services/service_overview.html")
+OTC_NETWORK_MODELS = _otc(
+    "Container Network Models: Overview", "networking/container_network_models/overview.html"
+)
 OTC_HTTP = _otc_lb(
     "Configuring HTTP/HTTPS for a LoadBalancer Service", "configuring_http_https_for_a_loadbalancer_service"
 )

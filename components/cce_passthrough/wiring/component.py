@@ -18,7 +18,7 @@ from ..rules.evaluate import evaluate
 from .args import PassThroughServiceArgs
 from .lookup import PulumiCloud
 from .managed_elb import Addresses, managed_elb
-from .publish import publish
+from .publish import announce, publish
 
 TOKEN = "cce-passthrough:index:PassThroughService"
 
@@ -50,6 +50,7 @@ class PassThroughService(pulumi.ComponentResource):
         evaluation = evaluate(
             parse_component_args(name, args), PulumiCloud(pulumi.InvokeOptions(parent=self))
         )
+        announce(evaluation)
         publish(evaluation.findings, self)  # raises on any error
         [service] = evaluation.services
         self._declare(name, service, evaluation.facts, "")

@@ -21,7 +21,7 @@ from ..rules.config import ParsedStack, parse_stack
 from ..rules.evaluate import Evaluation, evaluate
 from .component import PassThroughService
 from .lookup import PulumiCloud
-from .publish import publish
+from .publish import announce, publish
 
 NAMESPACE = "cce-passthrough"
 
@@ -132,6 +132,7 @@ def main() -> None:
     stack = replace(stack, diagnostics=stack.diagnostics + plain_text_credentials(_credentials()))
     huaweicloud = _HuaweiCloud()
     evaluation = _evaluate(stack, huaweicloud)
+    announce(evaluation)
     if not evaluation.ok:
         publish(
             evaluation.findings

@@ -9,9 +9,12 @@ from contextlib import contextmanager
 import pulumi
 
 from ..core.diagnostics import Diagnostic, errors, sort_key, warnings_and_infos
+from ..rules.evaluate import Evaluation
 
 Listener = Callable[[Diagnostic], None]
+EvaluationListener = Callable[[Evaluation], None]
 _listeners: list[Listener] = []
+_evaluation_listeners: list[EvaluationListener] = []
 
 
 class ConstraintViolation(pulumi.RunError):
@@ -26,13 +29,24 @@ class ConstraintViolation(pulumi.RunError):
 
 
 @contextmanager
-def listening(listener: Listener) -> Iterator[None]:
-    """Also hand every published finding to `listener` (the offline preview collects them this way)."""
+def listening(listener: Listener, on_evaluation: EvaluationListener | None = None) -> Iterator[None]:
+    """Also hand every published finding to `listener`, and every evaluation the program or a component
+    makes to `on_evaluation` (the offline preview collects them this way, without a second evaluation)."""
     _listeners.append(listener)
+    if on_evaluation is not None:
+        _evaluation_listeners.append(on_evaluation)
     try:
         yield
     finally:
         _listeners.remove(listener)
+        if on_evaluation is not None:
+            _evaluation_listeners.remove(on_evaluation)
+
+
+def announce(evaluation: Evaluation) -> None:
+    """Hand an evaluation to whoever listens; under `pulumi up` nobody does, and this costs nothing."""
+    for listener in _evaluation_listeners:
+        listener(evaluation)
 
 
 def publish(findings: Iterable[Diagnostic], resource: pulumi.Resource | None = None) -> None:

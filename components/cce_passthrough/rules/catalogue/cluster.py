@@ -113,6 +113,6 @@ RULES = [
         "reach a Service's ELB address, so a contradiction makes every access answer wrong.",
         "Set cluster.containerNetworkType to the value the CCE console shows under Networking, or correct "
         "cluster.flavor.",
-        "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0281.html",
+        (src.OTC_NETWORK_MODELS,),
     ),
 ]

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from ...core.diagnostics import Diagnostic
 from ...core.model import ClusterFacts, ServiceConfig
 from ...core.paths import join as _path
-from ..access import service_access
+from ..access import local_turns_pass_through_on, service_access, turbo_local_without_host_network
 from ..catalogue import rule
 
 
 def check_local_pass_through(
     service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
-    if service.external_traffic_policy == "Local" and not service.pass_through:
+    if local_turns_pass_through_on(service.pass_through, service.external_traffic_policy):
         yield rule("PT110").finding(
             service.name,
             _path(prefix, "passThrough"),
@@ -50,7 +50,9 @@ def check_cluster_support(
             elb_class_path,
             f"a dedicated ELB needs cluster v1.17 or later (cluster is {version}).",
         )
-    if cluster.turbo and service.external_traffic_policy == "Local" and not service.host_network:
+    if turbo_local_without_host_network(
+        cluster.flavor, service.external_traffic_policy, service.host_network
+    ):
         yield rule("PT105").finding(
             service.name,
             _path(prefix, "externalTrafficPolicy"),
@@ -70,6 +72,6 @@ def _unreachable_from_pods(service: ServiceConfig, cluster: ClusterFacts, field:
     yield rule("PT106").finding(
         service.name,
         field,
-        f"the ELB {addresses} address cannot be reached from a {where} (CCE Standard cluster, dedicated ELB, "
+        f"the ELB {addresses} address cannot be reached from {where} (CCE Standard cluster, dedicated ELB, "
         "pass-through on): those requests fail.",
     )

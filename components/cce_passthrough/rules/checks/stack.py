@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...core import annotations as ann
-from ...core.diagnostics import Diagnostic
+from ...core.diagnostics import Diagnostic, listing
 from ...core.model import ClusterFacts, ServiceConfig
 from ...core.paths import join as path
 from ..catalogue import rule
@@ -74,17 +74,17 @@ def check_shared_elb(
         if len(set(settings.values())) > 1:
             on = sorted(n for n, v in settings.items() if v)
             off = sorted(n for n, v in settings.items() if not v)
+            message = (
+                f"IPVS cluster: services on {key} disagree on pass-through (on: {listing(on)}; "
+                f"off: {listing(off)})."
+            )
             for member in members:
                 if member.service is None:
                     continue
-                findings.append(
-                    rule("PT302").finding(
-                        member.service.name,
-                        path(paths.get(member.service.name, ""), "passThrough"),
-                        f"IPVS cluster: services on {key} disagree on pass-through (on: {', '.join(on)}; "
-                        f"off: {', '.join(off)}).",
-                    )
+                finding = rule("PT302").finding(
+                    member.service.name, path(paths.get(member.service.name, ""), "passThrough"), message
                 )
+                findings.append(replace(finding, related=tuple(sorted(settings))))
     claimed: dict[tuple[int, str], ElbMember] = {}
     for member in members:
         for index, (port, protocol) in enumerate(member.ports):
