@@ -6,29 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
-from typing import Any
 
 from ..core.diagnostics import Diagnostic, Severity, sort_key
 from ..live.doctor import LiveReads
+from .doctor_parser import CLUSTER_ID_KEY
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-CLUSTER_ID_KEY = "cce-passthrough:clusterId"
-
-
-def add_parser(sub: Any) -> None:
-    doctor = sub.add_parser(
-        "doctor", help="check a stack against the live cluster, its ELBs and the Services already on them"
-    )
-    doctor.add_argument("--stack", default="dev", help="stack name: stacks/Pulumi.<NAME>.yaml (default: dev)")
-    doctor.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
-    doctor.add_argument("--kubeconfig", type=Path, default=None, help="kubeconfig file (default: KUBECONFIG)")
-    doctor.add_argument(
-        "--cluster-id",
-        default=None,
-        help=f"CCE cluster id (default: stack config {CLUSTER_ID_KEY}, else the cluster named in the stack)",
-    )
-    doctor.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _facts(reads: LiveReads) -> list[str]:

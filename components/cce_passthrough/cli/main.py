@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     from .adopt_parser import add_parser as add_adopt_parser
 
     add_adopt_parser(sub)
-    from .doctor import add_parser as add_doctor_parser
+    from .doctor_parser import add_parser as add_doctor_parser
 
     add_doctor_parser(sub)
     return parser
