@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cce_passthrough.cli.main import main
-from cce_passthrough.cli.tree import render_tree
+from cce_passthrough.cli.tree import tree_text
 from cce_passthrough.offline.preview import preview
 from helpers import ROOT, STACKS, STANDARD_CLUSTER, service, write_stack
 
@@ -19,7 +19,7 @@ ROUTES = {"through the ELB", "short-circuited by kube-proxy", "fails", "not docu
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_shows_a_matrix_under_each_service(stack: str) -> None:
     result = preview(ROOT, stack=stack)
-    text = render_tree(result)
+    text = tree_text(result)
     services = [r.name for r in result.resources if r.type == "cce-passthrough:index:PassThroughService"]
     assert services and sorted(result.access) == sorted(services)
     for name in services:

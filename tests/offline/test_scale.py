@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cce_passthrough.cli.tree import render_tree
+from cce_passthrough.cli.tree import tree_text
 from cce_passthrough.offline.engine import OfflineMocks, run_program
 from cce_passthrough.wiring.lookup import GET_CLUSTER, GET_SHARED_ELB
 from helpers import FixtureInvokes, run_stack, service, write_stack
@@ -91,7 +91,7 @@ def test_a_disagreement_among_many_services_on_one_elb_is_named_in_short_and_lis
 def _tree_size(tmp_path: Path, count: int) -> int:
     stack = write_stack(tmp_path / str(count), LOOKUP_CLUSTER, on_one_existing_elb(count))
     result, _ = run_stack(config_file=stack)
-    return len(render_tree(result))
+    return len(tree_text(result))
 
 
 def test_the_preview_tree_grows_linearly_with_the_number_of_services(tmp_path: Path) -> None:
