@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 
 from cce_passthrough.offline.stackconfig import load_project, load_stack_config
 from helpers import ROOT, FixtureInvokes
-from langhost import FakeEngine, run_program
+from helpers.langhost import FakeEngine, run_program
 
 TOOLCHAIN = {"pytest", "moto", "hypothesis", "mypy", "ruff", "types-pyyaml", "wheel"}
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from cce_passthrough.core.diagnostics import Diagnostic
 from cce_passthrough.rules import evaluate as evaluation
+from cce_passthrough.rules.catalogue import CATALOGUE
 from cce_passthrough.rules.config import parse_stack
-from helpers import service
 
 # The newest gates in the catalogue are met by this version, so only the rule under test fires.
 CLUSTER: dict[str, Any] = {
@@ -32,11 +32,6 @@ def evaluate(cluster: Mapping[str, Any] | None, services: Any) -> list[Diagnosti
     return evaluation.evaluate(stack).findings
 
 
-def svc(name: str = "web", **overrides: Any) -> dict[str, Any]:
-    """A valid service (shared autocreated inner ELB, TCP 80, pass-through on); overrides replace top-level keys."""
-    return service(name, **overrides)
-
-
 def dedicated(**autocreate: Any) -> dict[str, Any]:
     return {"class": "dedicated", "autocreate": {**DEDICATED_AUTOCREATE, **autocreate}}
 
@@ -47,3 +42,8 @@ def codes(findings: list[Diagnostic]) -> set[str]:
 
 def by_code(findings: list[Diagnostic], code: str) -> list[Diagnostic]:
     return [f for f in findings if f.code == code]
+
+
+def documented(code: str, name: str) -> str:
+    """A test id that quotes the documented behaviour: the rule's code and catalogue summary, then the case."""
+    return f"{code} {CATALOGUE[code].summary} | {name}"

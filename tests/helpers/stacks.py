@@ -14,8 +14,8 @@ from cce_passthrough.offline.plan import PlannedResource, PlanResult
 from cce_passthrough.offline.stackconfig import load_project, load_stack_config
 from cce_passthrough.wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 

@@ -127,4 +127,7 @@ def test_the_policy_pack_finds_in_the_annotations_sent_what_the_program_found_in
     assert service is not None
     back, _ = service_from_manifest(_sent(service))
     assert back is not None
-    assert _annotation_findings(back, cluster) == _annotation_findings(service, cluster)
+    # A Service carries no pods: kubernetes.io/hws-hostNetwork is all the pack knows of them, so the
+    # disagreement between the two (PT441) can only be seen in the stack.
+    in_stack = [f for f in _annotation_findings(service, cluster) if f[0] != "PT441"]
+    assert _annotation_findings(back, cluster) == in_stack

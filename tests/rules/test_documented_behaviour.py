@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rulekit import CLUSTER, by_code, codes, dedicated, evaluate, svc
 
 from cce_passthrough.core import annotations as ann
 from cce_passthrough.core.diagnostics import Severity, errors
@@ -14,6 +13,8 @@ from cce_passthrough.core.versions import CceVersion
 from cce_passthrough.offline.manifests import ManifestError, validate
 from cce_passthrough.rules.catalogue import CATALOGUE
 from cce_passthrough.rules.config import parse_service
+from helpers import service as service_config
+from helpers.rule_cases import CLUSTER, by_code, codes, dedicated, evaluate
 
 TURBO = {**CLUSTER, "flavor": "turbo"}
 HTTP_ONLY = {"kubernetes.io/elb.protocol-port": "http:80"}
@@ -35,7 +36,7 @@ def _dedicated_l7_only() -> dict[str, Any]:
 
 
 def test_the_pass_through_page_example_with_a_shared_elb_passes_on_cce_turbo() -> None:
-    seed = svc(
+    seed = service_config(
         externalTrafficPolicy="Cluster",
         elb={"class": "shared", "autocreate": {"type": "inner", "name": "james"}},
     )
@@ -48,7 +49,7 @@ def test_pt104_is_retired_never_raised_and_not_listed() -> None:
     assert rule.retired and "never reused" in rule.rationale
     for flavor in ("standard", "turbo"):
         for pass_through in (True, False):
-            found = evaluate({**CLUSTER, "flavor": flavor}, [svc(passThrough=pass_through)])
+            found = evaluate({**CLUSTER, "flavor": flavor}, [service_config(passThrough=pass_through)])
             assert "PT104" not in codes(found)
 
 
@@ -57,7 +58,9 @@ def test_pt104_is_retired_never_raised_and_not_listed() -> None:
 
 @pytest.mark.parametrize("version", ["v1.15", "v1.17", "v1.28"])
 def test_local_affinity_makes_cce_set_only_local_even_with_pass_through_false(version: str) -> None:
-    found = evaluate({**CLUSTER, "version": version}, [svc(externalTrafficPolicy="Local", passThrough=False)])
+    found = evaluate(
+        {**CLUSTER, "version": version}, [service_config(externalTrafficPolicy="Local", passThrough=False)]
+    )
     [note] = by_code(found, "PT110")
     assert note.severity is Severity.INFO and note.field == "services[0].passThrough"
     assert "onlyLocal" in note.message
@@ -67,7 +70,7 @@ def test_local_affinity_makes_cce_set_only_local_even_with_pass_through_false(ve
 
 
 def test_the_component_sends_only_local_with_local_affinity_whatever_pass_through_says() -> None:
-    service, found = parse_service(svc(externalTrafficPolicy="Local", passThrough=False), "")
+    service, found = parse_service(service_config(externalTrafficPolicy="Local", passThrough=False), "")
     assert service is not None and not found
     assert ann.static_annotations(service)[ann.PASS_THROUGH] == "onlyLocal"
 
@@ -84,36 +87,36 @@ def test_pass_through_version_rules_fix_by_pass_through_false_leads_to_a_pass(
 ) -> None:
     cluster = {**CLUSTER, "version": version}
     for policy in ("Cluster", "Local"):
-        assert code in codes(evaluate(cluster, [svc(externalTrafficPolicy=policy)]))
+        assert code in codes(evaluate(cluster, [service_config(externalTrafficPolicy=policy)]))
         assert "passThrough: false" in CATALOGUE[code].fix
-        after = evaluate(cluster, [svc(externalTrafficPolicy=policy, **fixed)])
+        after = evaluate(cluster, [service_config(externalTrafficPolicy=policy, **fixed)])
         assert errors(after) == [] and code not in codes(after)
 
 
 def test_turbo_with_host_network_pods_and_local_affinity_passes_as_pt105_says() -> None:
-    broken = svc(externalTrafficPolicy="Local")
+    broken = service_config(externalTrafficPolicy="Local")
     assert "PT105" in codes(evaluate(TURBO, [broken]))
     assert "hostNetwork: true" in CATALOGUE["PT105"].fix
     for elb in ({"class": "shared", "autocreate": {"type": "inner"}}, dedicated()):
-        assert _errors(TURBO, svc(externalTrafficPolicy="Local", hostNetwork=True, elb=elb)) == []
+        assert _errors(TURBO, service_config(externalTrafficPolicy="Local", hostNetwork=True, elb=elb)) == []
 
 
 # --- A3: sticky sessions on CCE Standard need Local ------------------------------------------------
 
 
 def test_sticky_sessions_on_cce_standard_with_cluster_affinity_warn() -> None:
-    [finding] = by_code(evaluate(CLUSTER, [svc(annotations=STICKY)]), "PT409")
+    [finding] = by_code(evaluate(CLUSTER, [service_config(annotations=STICKY)]), "PT409")
     assert finding.severity is Severity.WARNING
     assert "externalTrafficPolicy: Local" in finding.fix and "anti-affinity" in finding.fix
 
 
 def test_sticky_sessions_with_node_level_affinity_as_the_best_practice_shows_pass() -> None:
-    found = evaluate(CLUSTER, [svc(annotations=STICKY, externalTrafficPolicy="Local")])
+    found = evaluate(CLUSTER, [service_config(annotations=STICKY, externalTrafficPolicy="Local")])
     assert "PT409" not in codes(found) and errors(found) == []
 
 
 def test_sticky_sessions_on_cce_turbo_with_a_dedicated_elb_need_no_affinity() -> None:
-    found = evaluate(TURBO, [svc(annotations=STICKY, elb=dedicated())])
+    found = evaluate(TURBO, [service_config(annotations=STICKY, elb=dedicated())])
     assert "PT409" not in codes(found) and errors(found) == []
 
 
@@ -125,7 +128,9 @@ def test_bandwidth_fields_without_type_public_are_flagged_cce_creates_no_eip(typ
     auto: dict[str, Any] = {"bandwidth_name": "bw", "bandwidth_size": 5, "eip_type": "5_bgp"}
     if type_:
         auto["type"] = type_
-    [finding] = by_code(evaluate(CLUSTER, [svc(elb={"class": "shared", "autocreate": auto})]), "PT213")
+    [finding] = by_code(
+        evaluate(CLUSTER, [service_config(elb={"class": "shared", "autocreate": auto})]), "PT213"
+    )
     assert finding.severity is Severity.WARNING and finding.field == "services[0].elb.autocreate.type"
     assert "bandwidth_name, bandwidth_size, eip_type" in finding.message
 
@@ -139,29 +144,29 @@ def test_bandwidth_fields_without_type_public_are_flagged_cce_creates_no_eip(typ
 def test_an_http_only_dedicated_elb_needs_only_an_l7_flavor_from_the_documented_releases(
     version: str,
 ) -> None:
-    service = svc(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
+    service = service_config(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
     assert _errors({**CLUSTER, "version": version}, service) == []
 
 
 @pytest.mark.parametrize("version", ["v1.19.16-r4", "v1.21.11-r0", "v1.23.9-r0", "v1.25.4-r0", "v1.27.0-r9"])
 def test_before_those_releases_an_http_only_dedicated_elb_needs_an_l4_flavor_too(version: str) -> None:
-    service = svc(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
+    service = service_config(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
     [finding] = by_code(evaluate({**CLUSTER, "version": version}, [service]), "PT207")
     assert finding.field == "services[0].elb.autocreate.l4_flavor_name"
-    fixed = svc(
+    fixed = service_config(
         elb=dedicated(l7_flavor_name="L7_flavor.elb.s1.small"), annotations=HTTP_ONLY, passThrough=False
     )
     assert "PT207" not in codes(evaluate({**CLUSTER, "version": version}, [fixed]))
 
 
 def test_an_http_only_dedicated_elb_on_a_minor_only_version_is_unproven_not_an_error() -> None:
-    service = svc(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
+    service = service_config(elb=_dedicated_l7_only(), annotations=HTTP_ONLY, passThrough=False)
     found = evaluate({**CLUSTER, "version": "v1.25"}, [service])
     assert errors(found) == [] and "PT107" in codes(found)
 
 
 def test_a_tcp_listener_next_to_http_still_needs_an_l4_flavor() -> None:
-    service = svc(
+    service = service_config(
         elb=_dedicated_l7_only(),
         annotations=HTTP_ONLY,
         ports=[{"name": "http", "port": 80}, {"name": "raw", "port": 9000}],
@@ -181,7 +186,7 @@ def test_a_tcp_listener_next_to_http_still_needs_an_l4_flavor() -> None:
     ],
 )
 def test_l4_and_l7_flavors_are_both_elastic_or_both_fixed(l4: str, l7: str, mismatch: bool) -> None:
-    service = svc(elb=dedicated(l4_flavor_name=l4, l7_flavor_name=l7), passThrough=False)
+    service = service_config(elb=dedicated(l4_flavor_name=l4, l7_flavor_name=l7), passThrough=False)
     assert ("PT214" in codes(evaluate(CLUSTER, [service]))) is mismatch
 
 
@@ -190,7 +195,7 @@ def test_l4_and_l7_flavors_are_both_elastic_or_both_fixed(l4: str, l7: str, mism
     [("v1.21.10-r10", None), ("v1.23.8-r0", "PT108"), ("v1.25", "PT107"), ("v1.19.16-r80", "PT108")],
 )
 def test_elastic_flavors_need_v1_21_10_r10_v1_23_8_r10_v1_25_3_r10(version: str, code: str | None) -> None:
-    service = svc(elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max"), passThrough=False)
+    service = service_config(elb=dedicated(l4_flavor_name="L4_flavor.elb.pro.max"), passThrough=False)
     found = by_code(evaluate({**CLUSTER, "version": version}, [service]), code or "PT108")
     assert [f.field for f in found] == (["services[0].elb.autocreate.l4_flavor_name"] if code else [])
 
@@ -200,7 +205,9 @@ def test_elastic_flavors_need_v1_21_10_r10_v1_23_8_r10_v1_25_3_r10(version: str,
     [("available_zone", [""]), ("available_zone", ["  "]), ("l4_flavor_name", ""), ("l4_flavor_name", " ")],
 )
 def test_blank_zone_or_flavor_names_count_as_missing(field: str, value: Any) -> None:
-    found = by_code(evaluate(CLUSTER, [svc(elb=dedicated(**{field: value}), passThrough=False)]), "PT207")
+    found = by_code(
+        evaluate(CLUSTER, [service_config(elb=dedicated(**{field: value}), passThrough=False)]), "PT207"
+    )
     assert [f.field for f in found] == [f"services[0].elb.autocreate.{field}"]
 
 
@@ -221,7 +228,7 @@ def test_changing_external_traffic_policy_or_protocol_port_replaces_the_service(
 
 def test_an_sctp_port_on_a_load_balancer_service_is_an_error() -> None:
     [finding] = by_code(
-        evaluate(CLUSTER, [svc(ports=[{"name": "s", "port": 9, "protocol": "SCTP"}])]), "PT410"
+        evaluate(CLUSTER, [service_config(ports=[{"name": "s", "port": 9, "protocol": "SCTP"}])]), "PT410"
     )
     assert finding.severity is Severity.ERROR and finding.field == "services[0].ports[0].protocol"
 
@@ -229,7 +236,7 @@ def test_an_sctp_port_on_a_load_balancer_service_is_an_error() -> None:
 @pytest.mark.parametrize(("version", "warned"), [("v1.23", True), ("v1.21.7-r0", True), ("v1.25", False)])
 def test_tcp_and_udp_mixed_in_one_service_needs_kubernetes_1_24(version: str, warned: bool) -> None:
     ports = [{"name": "dns", "port": 53}, {"name": "dns-udp", "port": 53, "protocol": "UDP"}]
-    found = evaluate({**CLUSTER, "version": version}, [svc(ports=ports, passThrough=False)])
+    found = evaluate({**CLUSTER, "version": version}, [service_config(ports=ports, passThrough=False)])
     assert ("PT411" in codes(found)) is warned
     assert errors(found) == []
 
@@ -240,14 +247,19 @@ def test_tcp_and_udp_mixed_in_one_service_needs_kubernetes_1_24(version: str, wa
 def test_a_port_name_of_16_characters_reused_as_the_container_port_name_is_an_error() -> None:
     name = "metrics-exporter"  # 16 characters: a fine Service port name, not a container port name
     [finding] = by_code(
-        evaluate(CLUSTER, [svc(ports=[{"name": name, "port": 80, "targetPort": 9100}])]), "PT401"
+        evaluate(CLUSTER, [service_config(ports=[{"name": name, "port": 80, "targetPort": 9100}])]), "PT401"
     )
     assert finding.field == "services[0].ports[0].name" and "15" in finding.message
-    assert errors(evaluate(CLUSTER, [svc(ports=[{"name": "metrics", "port": 80, "targetPort": 9100}])])) == []
+    assert (
+        errors(
+            evaluate(CLUSTER, [service_config(ports=[{"name": "metrics", "port": 80, "targetPort": 9100}])])
+        )
+        == []
+    )
 
 
 def test_a_service_port_name_that_is_a_dns_1123_label_but_not_dns_1035_passes() -> None:
-    assert _errors(CLUSTER, svc(ports=[{"name": "80-tcp", "port": 80, "targetPort": 80}])) == []
+    assert _errors(CLUSTER, service_config(ports=[{"name": "80-tcp", "port": 80, "targetPort": 80}])) == []
 
 
 def _deployment(port_name: str) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rulekit import CLUSTER, ELB_ID, codes, svc
-
 from cce_passthrough.rules.config import parse_component_args, parse_stack
 from cce_passthrough.rules.evaluate import evaluate
 from cce_passthrough.rules.manifest_reader import stack_from_manifests
+from helpers import service
+from helpers.rule_cases import CLUSTER, ELB_ID, codes
 
 SNAKE_CLUSTER = {"version": "v1.17", "flavor": "standard", "kube_proxy_mode": "iptables"}
 WRONG: dict[str, Any] = {
@@ -20,7 +20,7 @@ WRONG: dict[str, Any] = {
 
 
 def test_a_service_in_stack_config_and_as_component_args_gets_the_same_findings() -> None:
-    stack = evaluate(parse_stack({**CLUSTER, "version": "v1.17"}, [svc("web", **WRONG)]))
+    stack = evaluate(parse_stack({**CLUSTER, "version": "v1.17"}, [service("web", **WRONG)]))
     component = evaluate(parse_component_args("web", {"cluster": SNAKE_CLUSTER, **WRONG}))
     in_stack = sorted((f.code, f.field.removeprefix("services[0].")) for f in stack.findings)
     as_args = sorted((f.code, f.field) for f in component.findings)
@@ -36,7 +36,7 @@ def test_component_args_sharing_an_elb_by_its_id_need_no_owner_among_them() -> N
 
 
 def test_share_with_in_stack_config_names_a_service_of_the_stack() -> None:
-    stack = parse_stack(CLUSTER, [svc("api", elb={"class": "shared", "shareWith": "web"})])
+    stack = parse_stack(CLUSTER, [service("api", elb={"class": "shared", "shareWith": "web"})])
     assert codes(evaluate(stack).findings) == {"PT305"}
 
 

@@ -8,9 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-import test_annotation_rule_table
-import test_service_rule_table
-import test_workload_rule_table
 
 from cce_passthrough.cli import rulesdoc
 from cce_passthrough.cli.main import main
@@ -19,6 +16,7 @@ from cce_passthrough.rules.catalogue import CATALOGUE
 from cce_passthrough.rules.checks.annotation_table import ANNOTATION_SPECS
 from cce_passthrough.rules.sources import Source
 from helpers import ROOT
+from rules import test_annotation_rule_table, test_service_rule_table, test_workload_rule_table
 
 PACKAGE = ROOT / "components" / "cce_passthrough"
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rulekit import evaluate
 
 from cce_passthrough.core.diagnostics import Severity
 from cce_passthrough.rules.checks.annotation_table import ANNOTATION_SPECS
+from helpers.rule_cases import evaluate
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,27 +10,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rulekit import CLUSTER, ELB_ID, evaluate, svc
 
 from cce_passthrough.cli.main import main
+from cce_passthrough.core.annotations import PREFIX
 from cce_passthrough.offline.engine import OfflineMocks, run_program
 from cce_passthrough.offline.plan import PlanResult
-from helpers import ROOT, FixtureInvokes, run_stack, write_stack
+from helpers import ROOT, FixtureInvokes, run_stack, service, write_stack
+from helpers.rule_cases import CLUSTER, ELB_ID, evaluate
 
 MODES = pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
-E = "kubernetes.io/elb."
 
 BAD_STACK: list[dict[str, Any]] = [
-    svc(
+    service(
         annotations={
-            f"{E}lb-algorithm": "SOURCE_IP",
-            f"{E}session-affinity-mode": "SOURCE_IP",
-            f"{E}keepalive_timeout": "5000",
-            f"{E}lb-algorythm": "x",
+            f"{PREFIX}lb-algorithm": "SOURCE_IP",
+            f"{PREFIX}session-affinity-mode": "SOURCE_IP",
+            f"{PREFIX}keepalive_timeout": "5000",
+            f"{PREFIX}lb-algorythm": "x",
         }
     ),
-    svc("api", elb={"class": "shared", "shareWith": "web"}, passThrough=False),
-    svc("ops", elb={"class": "shared", "autocreate": {"type": "public", "bandwidth_size": 351}}),
+    service("api", elb={"class": "shared", "shareWith": "web"}, passThrough=False),
+    service("ops", elb={"class": "shared", "autocreate": {"type": "public", "bandwidth_size": 351}}),
 ]
 
 
@@ -44,9 +44,9 @@ def test_a_bad_stack_fails_with_every_finding_before_any_resource(tmp_path: Path
     result, _ = run_stack(config_file=stack, preview=preview)
     assert not result.ok
     expected = {
-        ("PT402", "web", f'services[0].annotations["{E}session-affinity-mode"]'),
-        ("PT404", "web", f'services[0].annotations["{E}keepalive_timeout"]'),
-        ("PT405", "web", f'services[0].annotations["{E}lb-algorythm"]'),
+        ("PT402", "web", f'services[0].annotations["{PREFIX}session-affinity-mode"]'),
+        ("PT404", "web", f'services[0].annotations["{PREFIX}keepalive_timeout"]'),
+        ("PT405", "web", f'services[0].annotations["{PREFIX}lb-algorythm"]'),
         ("PT302", "web", "services[0].passThrough"),
         ("PT302", "api", "services[1].passThrough"),
         ("PT303", "api", "services[1].ports[0].port"),
@@ -71,11 +71,11 @@ def test_the_program_reports_what_the_pure_rules_find(tmp_path: Path) -> None:
 
 
 WARNINGS_ONLY = [
-    svc(
+    service(
         annotations={
-            f"{E}transparent-client-ip": "true",
-            f"{E}eip-id": "eip-1",
-            f"{E}session-affinity-option": '{"persistence_timeout": "5"}',
+            f"{PREFIX}transparent-client-ip": "true",
+            f"{PREFIX}eip-id": "eip-1",
+            f"{PREFIX}session-affinity-option": '{"persistence_timeout": "5"}',
         }
     )
 ]
@@ -90,7 +90,7 @@ def test_warnings_are_published_on_the_component_and_the_stack_still_deploys(
     assert result.ok
     assert {d.code for d in result.diagnostics} == {"PT107", "PT406", "PT407"}
     annotations = result.resource("web-service").inputs["metadata"]["annotations"]
-    assert annotations[f"{E}transparent-client-ip"] == "true", "a warning does not change what is sent"
+    assert annotations[f"{PREFIX}transparent-client-ip"] == "true", "a warning does not change what is sent"
 
 
 DEFERRED = """
@@ -127,7 +127,7 @@ def test_an_output_elb_id_is_checked_when_known_and_the_preview_says_so(
     [deferred] = result.diagnostics
     assert (deferred.code, deferred.severity.value, deferred.field) == ("PT109", "info", "elb.existing.id")
     assert "PT209" in deferred.message
-    assert result.resource("web-service").inputs["metadata"]["annotations"][f"{E}id"] == ELB_ID
+    assert result.resource("web-service").inputs["metadata"]["annotations"][f"{PREFIX}id"] == ELB_ID
 
 
 CHILD = """

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rulekit import CLUSTER, ELB_ID, by_code
-
 from cce_passthrough.rules.checks.stack import ElbMember, check_shared_elb
 from cce_passthrough.rules.config import parse_stack
 from cce_passthrough.rules.facts import declared_facts
 from helpers import service
+from helpers.rule_cases import CLUSTER, ELB_ID, by_code
 
 KEY = f"elb {ELB_ID}"
 

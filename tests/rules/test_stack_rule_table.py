@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rulekit import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate, svc
 
 from cce_passthrough.core.model import ClusterConfig
 from cce_passthrough.rules.facts import declared_facts, reconcile
+from helpers import service
+from helpers.rule_cases import CLUSTER, ELB_ID, by_code, codes, dedicated, evaluate
 
 IPVS = {**CLUSTER, "kubeProxyMode": "ipvs"}
 SHARED_EXISTING = {"class": "shared", "existing": {"id": ELB_ID}}
@@ -20,24 +21,27 @@ def port(number: int, protocol: str = "TCP", name: str = "p") -> list[dict[str, 
 
 
 def sharing(name: str, **overrides: Any) -> dict[str, Any]:
-    return svc(name, elb={"class": "shared", "shareWith": "web"}, **overrides)
+    return service(name, elb={"class": "shared", "shareWith": "web"}, **overrides)
 
 
 @pytest.mark.parametrize(
     ("cluster", "services", "expected"),
     [
-        (IPVS, [svc(), sharing("api", passThrough=False, ports=port(81))], {"PT302"}),
-        (CLUSTER, [svc(), sharing("api", passThrough=False, ports=port(81))], set()),
-        (IPVS, [svc(), sharing("api", ports=port(81))], set()),
-        (IPVS, [svc(), svc("api", passThrough=False)], set()),
+        (IPVS, [service(), sharing("api", passThrough=False, ports=port(81))], {"PT302"}),
+        (CLUSTER, [service(), sharing("api", passThrough=False, ports=port(81))], set()),
+        (IPVS, [service(), sharing("api", ports=port(81))], set()),
+        (IPVS, [service(), service("api", passThrough=False)], set()),
         (
             IPVS,
-            [svc(elb=SHARED_EXISTING), svc("api", elb=SHARED_EXISTING, ports=port(81), passThrough=False)],
+            [
+                service(elb=SHARED_EXISTING),
+                service("api", elb=SHARED_EXISTING, ports=port(81), passThrough=False),
+            ],
             {"PT302"},
         ),
         (
             IPVS,
-            [svc(), sharing("api", externalTrafficPolicy="Local", passThrough=False, ports=port(81))],
+            [service(), sharing("api", externalTrafficPolicy="Local", passThrough=False, ports=port(81))],
             set(),
         ),
     ],
@@ -72,7 +76,7 @@ def test_pt302_pass_through_agreement(
     ids=["udp-53-and-tcp-53-fine", "tcp-80-twice", "tcp-and-udp-443-fine", "udp-53-twice", "different-ports"],
 )
 def test_pt303_listener_ports_on_one_elb(first: list[Any], second: list[Any], clash: bool) -> None:
-    found = evaluate(CLUSTER, [svc(ports=first), sharing("api", ports=second)])
+    found = evaluate(CLUSTER, [service(ports=first), sharing("api", ports=second)])
     [*clashes] = by_code(found, "PT303")
     assert bool(clashes) is clash, [f.render() for f in found]
     if clash:
@@ -81,12 +85,12 @@ def test_pt303_listener_ports_on_one_elb(first: list[Any], second: list[Any], cl
 
 
 def test_pt303_an_http_listener_shares_the_tcp_port_space() -> None:
-    web = svc(annotations={"kubernetes.io/elb.protocol-port": "http:80"})
+    web = service(annotations={"kubernetes.io/elb.protocol-port": "http:80"})
     assert "PT303" in codes(evaluate(CLUSTER, [web, sharing("api", ports=port(80))]))
 
 
 def test_pt303_ports_on_different_elbs_do_not_clash() -> None:
-    assert "PT303" not in codes(evaluate(CLUSTER, [svc(), svc("api")]))
+    assert "PT303" not in codes(evaluate(CLUSTER, [service(), service("api")]))
 
 
 @pytest.mark.parametrize(
@@ -94,11 +98,14 @@ def test_pt303_ports_on_different_elbs_do_not_clash() -> None:
     [
         ([sharing("api")], "no service named 'web'"),
         (
-            [svc(), sharing("api"), svc("ops", elb={"class": "shared", "shareWith": "api"})],
+            [service(), sharing("api"), service("ops", elb={"class": "shared", "shareWith": "api"})],
             "chains are not followed",
         ),
-        ([svc(), svc("api", elb={"class": "dedicated", "shareWith": "web"}, passThrough=False)], "differs"),
-        ([svc(elb={"class": "shared", "shareWith": "web"})], "cannot share its own ELB"),
+        (
+            [service(), service("api", elb={"class": "dedicated", "shareWith": "web"}, passThrough=False)],
+            "differs",
+        ),
+        ([service(elb={"class": "shared", "shareWith": "web"})], "cannot share its own ELB"),
     ],
     ids=["target-missing", "target-shares-itself", "other-class", "itself"],
 )
@@ -111,17 +118,17 @@ def test_pt305_a_valid_share_with_passes() -> None:
     found = evaluate(
         CLUSTER,
         [
-            svc(elb=dedicated(), passThrough=False),
-            svc("api", elb={"class": "dedicated", "shareWith": "web"}, ports=port(81), passThrough=False),
+            service(elb=dedicated(), passThrough=False),
+            service("api", elb={"class": "dedicated", "shareWith": "web"}, ports=port(81), passThrough=False),
         ],
     )
     assert "PT305" not in codes(found), [f.render() for f in found]
 
 
 def test_two_services_of_one_name_are_pt401() -> None:
-    found = by_code(evaluate(CLUSTER, [svc(), svc()]), "PT401")
+    found = by_code(evaluate(CLUSTER, [service(), service()]), "PT401")
     assert [f.field for f in found] == ["services[1].name"]
-    assert by_code(evaluate(CLUSTER, [svc(), svc("api")]), "PT401") == []
+    assert by_code(evaluate(CLUSTER, [service(), service("api")]), "PT401") == []
 
 
 # --- configuration shape ----------------------------------------------------------------------------
@@ -130,11 +137,17 @@ def test_two_services_of_one_name_are_pt401() -> None:
 @pytest.mark.parametrize(
     ("cluster", "services", "code", "field", "words"),
     [
-        (CLUSTER, [svc(replica=2)], "PT901", "services[0].replica", "Did you mean 'replicas'?"),
-        ({**CLUSTER, "kubeProxymode": "ipvs"}, [svc()], "PT901", "cluster.kubeProxymode", "'kubeProxyMode'"),
-        (CLUSTER, [svc(ports=[{"port": "80"}])], "PT902", "services[0].ports[0].port", "whole number"),
-        (CLUSTER, [svc(replicas=2.5)], "PT902", "services[0].replicas", "2.5"),
-        (CLUSTER, {"web": svc()}, "PT902", "services", "must be a list"),
+        (CLUSTER, [service(replica=2)], "PT901", "services[0].replica", "Did you mean 'replicas'?"),
+        (
+            {**CLUSTER, "kubeProxymode": "ipvs"},
+            [service()],
+            "PT901",
+            "cluster.kubeProxymode",
+            "'kubeProxyMode'",
+        ),
+        (CLUSTER, [service(ports=[{"port": "80"}])], "PT902", "services[0].ports[0].port", "whole number"),
+        (CLUSTER, [service(replicas=2.5)], "PT902", "services[0].replicas", "2.5"),
+        (CLUSTER, {"web": service()}, "PT902", "services", "must be a list"),
         (
             CLUSTER,
             [{"name": "web", "ports": [{"port": 80}], "elb": {"class": "shared"}}],
@@ -142,12 +155,18 @@ def test_two_services_of_one_name_are_pt401() -> None:
             "services[0].image",
             "'image'",
         ),
-        (None, [svc()], "PT903", "cluster", "'cluster'"),
-        ({k: v for k, v in CLUSTER.items() if k != "version"}, [svc()], "PT903", "cluster.version", "lookup"),
-        ({**CLUSTER, "version": "1.28-latest"}, [svc()], "PT902", "cluster.version", "vX.Y"),
+        (None, [service()], "PT903", "cluster", "'cluster'"),
+        (
+            {k: v for k, v in CLUSTER.items() if k != "version"},
+            [service()],
+            "PT903",
+            "cluster.version",
+            "lookup",
+        ),
+        ({**CLUSTER, "version": "1.28-latest"}, [service()], "PT902", "cluster.version", "vX.Y"),
         (
             CLUSTER,
-            [svc(elb={"class": "shared", "autocreate": {"type": "public", "bandwidth_size": "5"}})],
+            [service(elb={"class": "shared", "autocreate": {"type": "public", "bandwidth_size": "5"}})],
             "PT203",
             "services[0].elb.autocreate.bandwidth_size",
             "whole number",
@@ -176,12 +195,12 @@ def test_config_problems_are_coded_with_their_key_path(
 
 
 def test_one_broken_service_does_not_hide_the_findings_of_the_others() -> None:
-    found = evaluate(CLUSTER, [svc(replica=2), svc("api", elb={"class": "shared"})])
+    found = evaluate(CLUSTER, [service(replica=2), service("api", elb={"class": "shared"})])
     assert {(f.code, f.resource) for f in found} >= {("PT901", "web"), ("PT201", "api")}
 
 
 def test_a_bad_value_is_pruned_and_the_rest_still_checked() -> None:
-    broken = svc(replicas="two", ports=[{"name": "http", "port": 70000}])
+    broken = service(replicas="two", ports=[{"name": "http", "port": 70000}])
     assert {"PT902", "PT401"} <= codes(evaluate(CLUSTER, [broken]))
 
 
@@ -240,7 +259,7 @@ def test_pt120_cce_turbo_runs_cloud_native_2_0_and_cce_standard_a_tunnel_or_vpc_
     """cce_10_0281: Cloud Native Network 2.0 is the network of CCE Turbo clusters; tunnel and VPC networks
     are those of CCE Standard clusters."""
     cluster = {**CLUSTER, "flavor": flavor, "containerNetworkType": network_type}
-    found = [f for f in evaluate(cluster, [svc()]) if f.code == "PT120"]
+    found = [f for f in evaluate(cluster, [service()]) if f.code == "PT120"]
     assert [f.field for f in found] == (["cluster.containerNetworkType"] if flagged else [])
 
 

@@ -19,7 +19,7 @@ import cce_passthrough
 from cce_passthrough.offline.stackconfig import load_project, load_stack_config
 from cce_passthrough.wiring.component import TOKEN
 from helpers import ROOT
-from langhost import FakeEngine, launch_resource_plugin, run_program
+from helpers.langhost import FakeEngine, launch_resource_plugin, run_program
 
 SCHEMA = json.loads((ROOT / "provider" / "schema.json").read_text())
 

@@ -15,7 +15,7 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from cce_passthrough.wiring.policy_pack import PACK_NAME, POLICIES
 from helpers import ROOT
-from langhost import FakeEngine, launch_policy_pack, policy_pack_interpreter
+from helpers.langhost import FakeEngine, launch_policy_pack, policy_pack_interpreter
 
 PACK = ROOT / "policy"
 PIN = re.compile(r"^([A-Za-z0-9_.\[\]-]+)==(\S+)")

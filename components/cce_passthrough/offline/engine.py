@@ -141,51 +141,52 @@ class RecordingMonitor(mocks.MockMonitor):
         )
         return inputs
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+    def _record(self, request: Any, response: Any, **fields: Any) -> None:
+        """The resource as the plan holds it; `fields` are what a registration and a read set differently."""
         self._keep_thread_loop()
         self.planned.append(
             PlannedResource(
                 urn=response.urn,
                 type=request.type,
                 name=request.name,
-                custom=bool(request.custom),
                 parent=request.parent or None,
                 provider=request.provider or None,
-                protect=bool(request.protect),
-                delete_before_replace=bool(request.deleteBeforeReplace),
-                replace_on_changes=list(request.replaceOnChanges),
                 dependencies=sorted(set(request.dependencies)),
-                inputs=self._inputs(request.object) if request.type != STACK_TYPE else {},
-                ignore_changes=list(request.ignoreChanges),
-                property_dependencies={
-                    key: sorted(set(deps.urns))
-                    for key, deps in sorted(request.propertyDependencies.items())
-                    if deps.urns
-                },
+                **fields,
             )
+        )
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        self._record(
+            request,
+            response,
+            custom=bool(request.custom),
+            protect=bool(request.protect),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            replace_on_changes=list(request.replaceOnChanges),
+            inputs=self._inputs(request.object) if request.type != STACK_TYPE else {},
+            ignore_changes=list(request.ignoreChanges),
+            property_dependencies={
+                key: sorted(set(deps.urns))
+                for key, deps in sorted(request.propertyDependencies.items())
+                if deps.urns
+            },
         )
         return response
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         """A read (`Resource.get`): recorded with the options a read can have, and action "read"."""
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
-        self._keep_thread_loop()
-        self.planned.append(
-            PlannedResource(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                custom=True,
-                parent=request.parent or None,
-                provider=request.provider or None,
-                protect=False,
-                delete_before_replace=False,
-                replace_on_changes=[],
-                dependencies=sorted(set(request.dependencies)),
-                inputs=self._inputs(request.properties),
-                action="read",
-            )
+        self._record(
+            request,
+            response,
+            custom=True,
+            protect=False,
+            delete_before_replace=False,
+            replace_on_changes=[],
+            inputs=self._inputs(request.properties),
+            action="read",
         )
         return response
 

@@ -5,12 +5,12 @@ on CCE Standard."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from ...core import annotations as ann
 from ...core.diagnostics import Diagnostic
 from ...core.model import ClusterFacts, ServiceConfig
-from .annotation_context import Context, health_checks, layer4, listeners
+from .annotation_context import Context, ContextRule, each_rule, health_checks, layer4
 from .annotation_table import ACL_MANY_IDS_GATE, MAX_USER_TAGS, SPECS
 from .annotation_values import HEALTH_CHECK_PROTOCOLS, integer_problem, parse_protocol_ports
 from .version_gates import gate_findings
@@ -224,7 +224,7 @@ def host_network(context: Context) -> Iterator[Diagnostic]:
         )
 
 
-CONFLICTS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
+CONFLICTS: tuple[ContextRule, ...] = (
     autocreate_only,
     sticky_sessions,
     health_check_forms,
@@ -241,6 +241,4 @@ CONFLICTS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
 def check_annotation_conflicts(
     service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
-    context = Context(service, cluster, prefix, listeners(service))
-    for conflict in CONFLICTS:
-        yield from conflict(context)
+    yield from each_rule(CONFLICTS, service, cluster, prefix)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,3 +101,15 @@ def health_checks(context: Context) -> list[HealthCheck]:
             ports = [port] if port is not None else []
             found.append(HealthCheck(ann.HEALTH_CHECK_OPTIONS, f"[{index}]", entry, ports, target))
     return found
+
+
+ContextRule = Callable[[Context], Iterator[Diagnostic]]
+
+
+def each_rule(
+    rules: Sequence[ContextRule], service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    """Every finding of `rules`, over one context built once for the service."""
+    context = Context(service, cluster, prefix, listeners(service))
+    for rule_of_service in rules:
+        yield from rule_of_service(context)

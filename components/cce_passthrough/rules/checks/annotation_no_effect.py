@@ -4,13 +4,13 @@ applies only to a Service that already has its EIP (PT408)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from ...core import annotations as ann
 from ...core.diagnostics import Diagnostic
 from ...core.model import ClusterFacts, ServiceConfig
 from ...core.versions import GateResult, VersionGate
-from .annotation_context import Context, health_checks, listeners
+from .annotation_context import Context, ContextRule, each_rule, health_checks
 
 SUBNET_ID_LAST_NEEDED = VersionGate.of("v1.11.8-r0")
 
@@ -156,7 +156,7 @@ def custom_eip_at_creation(context: Context) -> Iterator[Diagnostic]:
         )
 
 
-NO_EFFECT: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
+NO_EFFECT: tuple[ContextRule, ...] = (
     sticky_session_option,
     health_check_options,
     listener_options,
@@ -171,6 +171,4 @@ NO_EFFECT: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
 def check_annotations_without_effect(
     service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
-    context = Context(service, cluster, prefix, listeners(service))
-    for rule_of_no_effect in NO_EFFECT:
-        yield from rule_of_no_effect(context)
+    yield from each_rule(NO_EFFECT, service, cluster, prefix)

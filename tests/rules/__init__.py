@@ -1,0 +1,1 @@
+"""The rules, evaluated purely: one case per documented behaviour, and its neighbour."""
