@@ -117,3 +117,17 @@ def test_the_package_root_loads_its_public_names_on_first_use() -> None:
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == [[], True, "cce_passthrough.wiring.component"]
+
+
+# Modules still over the limit, each to be split by the helper that owns it. Empty it.
+NOT_YET_SPLIT = {"live/verify.py", "live/k8splan.py", "live/doctor.py", "live/adopt.py"}
+MAX_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE_DIR)): len(path.read_text().splitlines())
+        for path in _modules()
+        if len(path.read_text().splitlines()) > MAX_LINES
+    }
+    assert set(long) <= NOT_YET_SPLIT, long

@@ -82,7 +82,7 @@ def test_one_code_one_place_outside_the_catalogue_a_code_is_named_by_one_module(
         for code in re.findall(r'"(PT\d{3})"', path.read_text()):
             homes.setdefault(code, set()).add(str(path.relative_to(PACKAGE)))
     scattered = {code: sorted(paths) for code, paths in homes.items() if len(paths) > 1}
-    assert set(scattered) == set(NOT_YET_IN_ONE_PLACE), scattered
+    assert set(scattered) <= set(NOT_YET_IN_ONE_PLACE), scattered
 
 
 def test_every_code_the_code_raises_is_catalogued_and_every_rule_is_raised() -> None:

@@ -10,8 +10,7 @@ import sys
 from ..core.diagnostics import Diagnostic, Severity, sort_key
 from ..live.doctor import LiveReads
 from .doctor_parser import CLUSTER_ID_KEY
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
 
 def _facts(reads: LiveReads) -> list[str]:

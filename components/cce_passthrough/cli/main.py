@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..backend import add_backend_parser, run_backend
-from ..rules.catalogue import CATALOGUE
 from ..rules.stackfile import StackFileError
+from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
+from .rule_commands import run_explain, run_rules
 from .verify_parser import add_verify_parser
 
 # The offline engine loads Pulumi and the provider SDKs (most of a second): `rules`, `explain`, `--help`
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from ..offline.analyze import PolicyFinding
     from ..offline.plan import PlanResult
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 TRACEBACK_VARIABLE = "CCE_PASSTHROUGH_TRACEBACK"
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -288,46 +288,6 @@ def _run_access(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_rules(as_json: bool = False, markdown: bool = False) -> int:
-    active = [rule for rule in CATALOGUE.values() if not rule.retired]
-    if markdown:
-        from .rulesdoc import rules_markdown  # the annotation tables load the typed model
-
-        print(rules_markdown(), end="")
-    elif as_json:
-        fields = ("code", "summary", "rationale", "fix", "source")
-        payload = [
-            {
-                "severity": r.severity.value,
-                **{f: getattr(r, f) for f in fields},
-                "sources": [{"title": s.title, "url": s.url} for s in r.sources],
-            }
-            for r in active
-        ]
-        print(json.dumps(payload, indent=2))
-    else:
-        for rule in active:
-            print(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}")
-    return EXIT_OK
-
-
-def _run_explain(code: str) -> int:
-    rule = CATALOGUE.get(code.upper())
-    if rule is None:
-        print(
-            f"cce-passthrough: error: no rule {code!r}; `cce-passthrough rules` lists them", file=sys.stderr
-        )
-        return EXIT_UNUSABLE
-    state = "retired, never raised" if rule.retired else rule.severity.value
-    print(f"{rule.code} ({state}): {rule.summary}\n")
-    print(f"Why: {rule.rationale}\n")
-    print(f"Fix: {rule.fix}\n")
-    print("Sources:")
-    for source in rule.sources:
-        print(f"  - {source}")
-    return EXIT_OK
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     # pulumi-huaweicloud 0.0.12 imports pkg_resources; its deprecation notice is not ours to print.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
@@ -396,7 +356,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "preview":
         return _run_preview(args)
     if args.command == "rules":
-        return _run_rules(args.json, args.markdown)
+        return run_rules(args.json, args.markdown)
     if args.command == "backend":
         return run_backend(args)
     if args.command == "adopt":
@@ -411,7 +371,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_verify(args)
     if args.command == "access":
         return _run_access(args)
-    return _run_explain(args.code)
+    return run_explain(args.code)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from ..live.errors import LiveError
 from ..live.huawei import RetryPolicy
 from ..live.kube import Timeouts
 from ..live.verify import ClusterFacts, Options, Outcome, Report, Timing, Verdict
+from .exits import EXIT_UNUSABLE
 
-EXIT_UNUSABLE = 2
 # Tests replace these with sub-second polls, timeouts and backoffs against the fake servers.
 TIMING = Timing()
 TIMEOUTS = Timeouts(connect=5.0, read=30.0)
