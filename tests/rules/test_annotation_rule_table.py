@@ -140,11 +140,20 @@ CASES = [
         annotated_service({f"{PREFIX}health-check-option": '{"delay": "5"}'}),
     ),
     case(
-        "health-check-option-misspelt-field",
-        "PT404",
+        "health-check-option-unknown-field-the-docs-are-silent-on",
+        "PT414",
         "health-check-option|.max_retry",
         annotated_service({f"{PREFIX}health-check-option": '{"max_retry": "3"}'}),
         annotated_service({f"{PREFIX}health-check-option": '{"max_retries": "3"}'}),
+    ),
+    case(
+        "older-session-affinity-key-without-elb",
+        "PT413",
+        'services[0].annotations["kubernetes.io/session-affinity-mode"]',
+        annotated_service(
+            {"kubernetes.io/session-affinity-mode": "SOURCE_IP"}, externalTrafficPolicy="Local"
+        ),
+        annotated_service({f"{PREFIX}session-affinity-mode": "SOURCE_IP"}, externalTrafficPolicy="Local"),
     ),
     case(
         "health-check-path-too-long",

@@ -334,6 +334,18 @@ CASES = [
         service(elb={"class": "shared", "autocreate": {"type": "public", **PUBLIC_FIELDS}}),
     ),
     case(
+        "public-autocreate-without-bandwidth-chargemode-huawei-defaults",
+        "PT216",
+        "services[0].elb.autocreate",
+        service(
+            elb={
+                "class": "shared",
+                "autocreate": {"type": "public", **PUBLIC_FIELDS, "bandwidth_chargemode": None},
+            }
+        ),
+        service(elb={"class": "shared", "autocreate": {"type": "public", **PUBLIC_FIELDS}}),
+    ),
+    case(
         "elastic-l4-with-fixed-l7-flavor",
         "PT214",
         "services[0].elb.autocreate.l7_flavor_name",

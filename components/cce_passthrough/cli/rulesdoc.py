@@ -131,12 +131,14 @@ def rules_markdown() -> str:
     parts += [
         "## Annotations checked",
         "",
-        "Every key below is read from `services[].annotations` and checked for its value form (PT404), its "
-        "version gate (PT108, or PT107 when `vX.Y` cannot prove a patch-level gate), its ELB class and "
-        "whether it needs an autocreated ELB (PT402). Any other `kubernetes.io/elb.*` key is PT405 with the "
-        "nearest documented key; `elb.class`, `elb.id`, `elb.autocreate` and `elb.pass-through` come from "
-        "the typed settings (PT403, PT304); `elb.eip-id` and `elb.custom-eip-status` are written by CCE "
-        "(PT407).",
+        "Every key below is read from `services[].annotations` (or a Service manifest) and checked for its "
+        "value form (PT404; an unknown field inside a JSON value is PT414), its version gate (PT108, or PT107 "
+        "when `vX.Y` cannot prove a patch-level gate), its ELB class (PT430) and whether it needs an "
+        "autocreated ELB (PT402). Any other `kubernetes.io/elb.*` key is PT405 with the nearest documented "
+        "key, and the older `kubernetes.io/session-affinity-mode` is PT413; `elb.class`, `elb.id`, "
+        "`elb.autocreate` and `elb.pass-through` come from the typed settings (PT403, PT304). `elb.eip-id`, "
+        "`elb.custom-eip-status` and `elb.mark` are written by CCE: PT407 in stack config, expected on a "
+        "Service read back from a cluster.",
         "",
         annotations_table(),
         "",

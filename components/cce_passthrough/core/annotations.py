@@ -41,6 +41,12 @@ SUBNET_ID = f"{PREFIX}subnet-id"
 EIP_ID = f"{PREFIX}eip-id"
 CUSTOM_EIP_STATUS = f"{PREFIX}custom-eip-status"
 INSTANCE_RECLAIM_POLICY = f"{PREFIX}instance-reclaim-policy"
+MARK = f"{PREFIX}mark"
+# Written by CCE onto Services it manages (eip-id and custom-eip-status with an autocreated public ELB
+# [OTC-EIP], mark on the Services read back in field reports); a manifest that carries them was read back.
+CCE_WRITTEN = (EIP_ID, CUSTOM_EIP_STATUS, MARK)
+# Older keys that current CCE pages replaced, with the key that replaced them.
+LEGACY_KEYS = {"kubernetes.io/session-affinity-mode": SESSION_AFFINITY_MODE}
 
 # CCE refuses to change these after creation: a change must replace the Service, not patch it.
 IMMUTABLE = (CLASS, ID, AUTOCREATE)

@@ -230,6 +230,24 @@ class ElbConfig(_ConfigModel):
         return self.share_with
 
 
+@dataclass(frozen=True)
+class ManifestFacts:
+    """What a Service manifest tells beyond the settings stack config has. A service read from a
+    manifest is not rendered by the component: its port names are not reused as container port names,
+    and its annotations may be ones CCE wrote."""
+
+    read_back: bool
+    """Read back from a cluster (it carries a uid, a resourceVersion, an ingress address, or annotations
+    only CCE writes): annotations CCE wrote are expected, not mistakes."""
+    load_balancer_ip: str | None = None
+    """`spec.loadBalancerIP`, which the component never sets."""
+    elb_id: str | None = None
+    """`kubernetes.io/elb.id` that CCE wrote next to `elb.autocreate` after creating the ELB."""
+    host_network_known: bool = False
+    """Whether `host_network` comes from the pods the Service selects (else from
+    `kubernetes.io/hws-hostNetwork`, the Service's own claim)."""
+
+
 class ServiceConfig(_ConfigModel):
     name: str
     image: str
@@ -269,6 +287,18 @@ class ServiceConfig(_ConfigModel):
     """The container's name; unset: the service name."""
     container_ports: bool = True
     """Declare the Service's target ports on the container (false: no `ports` on the container)."""
+    # Not a configuration key: set only by the manifest reader.
+    _manifest: ManifestFacts | None = PrivateAttr(default=None)
+
+    @property
+    def manifest(self) -> ManifestFacts | None:
+        """None for a service of stack config or component args, which the component renders."""
+        return self._manifest
+
+    def from_manifest(self, facts: ManifestFacts) -> ServiceConfig:
+        copy = self.model_copy()
+        copy._manifest = facts
+        return copy
 
 
 # `container_network_type` of CCE Turbo (Cloud Native Network 2.0); the data source has no `category`.

@@ -1,4 +1,5 @@
-"""A Kubernetes Service, as a policy sees it (wire names), read back into the typed model. Pure."""
+"""Kubernetes Services, as a policy or a YAML file shows them (wire names), read into the typed model,
+with what the manifests tell beyond stack config (`ManifestFacts`). Pure."""
 
 import json
 from collections.abc import Iterable, Mapping
@@ -6,12 +7,15 @@ from typing import Any
 
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
-from ..core.model import ELB_CLASS_NAMES, ClusterConfig, ServiceConfig
+from ..core.model import ELB_CLASS_NAMES, ClusterConfig, ManifestFacts, ServiceConfig
 from .checks.new_elb import autocreate_problem
 from .config import ParsedStack, parse_service
 
 # A Service carries no image; the model needs one, the rules never read it.
 _NO_IMAGE = "(not part of a Service)"
+# `kubernetes.io/elb.class: dnat` puts a Service behind a NAT gateway, not an ELB: none of these rules apply.
+_NOT_AN_ELB = ("dnat",)
+_WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Pod")
 
 
 def is_cce_load_balancer(props: Mapping[str, Any]) -> bool:
@@ -47,14 +51,54 @@ def elb_id_pending(service: ServiceConfig) -> bool:
     return service.elb.share_with_service == ID_KNOWN_AFTER_APPLY
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """Hand-written YAML may put anything anywhere: a field that is not a mapping reads as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _read_back(props: Mapping[str, Any], annotations: Mapping[str, Any]) -> bool:
+    metadata = _mapping(props.get("metadata"))
+    ingress = _mapping(_mapping(props.get("status")).get("loadBalancer")).get("ingress")
+    stamped = any(metadata.get(key) for key in ("uid", "resourceVersion", "creationTimestamp"))
+    return stamped or bool(ingress) or any(key in annotations for key in ann.CCE_WRITTEN)
+
+
+def _pod_template(workload: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """(labels, pod spec) of a workload manifest or a pod."""
+    if workload.get("kind") == "Pod":
+        return _mapping(_mapping(workload.get("metadata")).get("labels")), _mapping(workload.get("spec"))
+    template = _mapping(_mapping(workload.get("spec")).get("template"))
+    return _mapping(_mapping(template.get("metadata")).get("labels")), _mapping(template.get("spec"))
+
+
+def _selected_host_network(props: Mapping[str, Any], workloads: Iterable[Mapping[str, Any]]) -> bool | None:
+    """Whether the pods the Service selects run on the host network; None when no manifest shows them."""
+    selector = _mapping(_mapping(props.get("spec")).get("selector"))
+    namespace = _mapping(props.get("metadata")).get("namespace") or "default"
+    found: list[bool] = []
+    for workload in workloads:
+        if (_mapping(workload.get("metadata")).get("namespace") or "default") != namespace:
+            continue
+        labels, pod = _pod_template(workload)
+        if selector and all(labels.get(key) == value for key, value in selector.items()):
+            found.append(pod.get("hostNetwork") is True)
+    return all(found) if found else None
+
+
 def service_from_manifest(
-    props: Mapping[str, Any], unknown: tuple[type[Exception], ...] = ()
+    props: Mapping[str, Any],
+    unknown: tuple[type[Exception], ...] = (),
+    workloads: Iterable[Mapping[str, Any]] = (),
 ) -> tuple[ServiceConfig | None, list[Diagnostic]]:
-    """`unknown`: the exception a policy proxy raises when a value is unknown at preview."""
+    """`unknown`: the exception a policy proxy raises when a value is unknown at preview; `workloads`:
+    the other manifests, whose pods tell whether the Service's backends use the host network."""
     metadata = props.get("metadata") or {}
     spec = props.get("spec") or {}
     name = manifest_name(props)
     annotations, pending = _known_annotations(metadata, unknown)
+    if annotations.get(ann.CLASS) in _NOT_AN_ELB:
+        return None, []
+    read_back = _read_back(props, annotations)
     elb: dict[str, Any] = {}
     if ann.ID in pending:
         elb["share_with"] = {"service": ID_KNOWN_AFTER_APPLY}
@@ -72,8 +116,14 @@ def service_from_manifest(
             found.append(
                 autocreate_problem(name, f'annotations["{ann.AUTOCREATE}"]', f"not valid JSON: {exc}.")
             )
+    cce_written_id: str | None = None
     if ann.ID in annotations:
-        elb["existing"] = {"id": annotations.pop(ann.ID)}
+        elb_id = annotations.pop(ann.ID)
+        if read_back and "autocreate_json" in elb:
+            # CCE writes the id of the ELB it created next to elb.autocreate: not a second source.
+            cce_written_id = str(elb_id)
+        else:
+            elb["existing"] = {"id": elb_id}
     policy = spec.get("externalTrafficPolicy") or "Cluster"
     pass_through = annotations.get(ann.PASS_THROUGH)
     expected = ann.ONLY_LOCAL if policy == "Local" else "true"
@@ -87,20 +137,31 @@ def service_from_manifest(
         }
         for port in spec.get("ports") or []
     ]
+    pods_on_host = _selected_host_network(props, workloads)
+    # Without the pods among the manifests, the annotation's own claim that they use the host network.
+    host_network = pods_on_host if pods_on_host is not None else annotations.get(ann.HOST_NETWORK) == "true"
     raw = {
-        # The annotation says the pods use the host network; a Service has no pods to ask.
-        "hostNetwork": annotations.get(ann.HOST_NETWORK) == "true",
         "name": name,
         "namespace": metadata.get("namespace") or "default",
         "image": _NO_IMAGE,
         "ports": ports,
         "externalTrafficPolicy": policy,
         "passThrough": pass_through in ("true", ann.ONLY_LOCAL) or policy == "Local",
+        "hostNetwork": host_network,
         "annotations": annotations,
         "elb": elb,
     }
     service, shape = parse_service(raw, "")
-    return service, found + shape
+    if service is None:
+        return None, found + shape
+    load_balancer_ip = spec.get("loadBalancerIP")
+    facts = ManifestFacts(
+        read_back=read_back,
+        load_balancer_ip=str(load_balancer_ip) if load_balancer_ip else None,
+        elb_id=cce_written_id,
+        host_network_known=pods_on_host is not None,
+    )
+    return service.from_manifest(facts), found + shape
 
 
 def stack_from_manifests(
@@ -114,10 +175,12 @@ def stack_from_manifests(
     no config path). `pending_ids=False` leaves out the services whose ELB id is known only after apply."""
     services: list[ServiceConfig] = []
     findings: list[Diagnostic] = []
+    manifests = list(manifests)
+    workloads = [m for m in manifests if m.get("kind") in _WORKLOAD_KINDS]
     for manifest in manifests:
         if not is_cce_load_balancer(manifest):
             continue
-        service, found = service_from_manifest(manifest, unknown)
+        service, found = service_from_manifest(manifest, unknown, workloads)
         findings += found
         if service is not None and (pending_ids or not elb_id_pending(service)):
             services.append(service)

@@ -37,11 +37,11 @@ RULES = [
     Rule(
         "PT204",
         E,
-        "public autocreate without all bandwidth and EIP fields",
-        "type: public makes CCE create an EIP and a bandwidth, which needs bandwidth_name, "
-        "bandwidth_chargemode, bandwidth_size, bandwidth_sharetype and eip_type.",
+        "public autocreate without bandwidth_size, bandwidth_sharetype or eip_type",
+        "type: public makes CCE create an EIP and a bandwidth; every CCE document lists bandwidth_size, "
+        "bandwidth_sharetype and eip_type as mandatory for it and gives them no default.",
         "Add the missing fields, or use type: inner for a private ELB.",
-        (src.OTC_ANN,),
+        (src.OTC_ANN, src.HW_DRAWER_AUTOCREATE),
     ),
     Rule(
         "PT205",
@@ -129,5 +129,28 @@ RULES = [
         "L7_flavor.elb.pro.max) or both fixed (L4_flavor.elb.s1.small, ...).",
         "Use two elastic flavors or two fixed flavors.",
         (src.OTC_ANN, src.OTC_CREATE, src.HW_ELB_FLAVORS),
+    ),
+    Rule(
+        "PT215",
+        W,
+        "hand-written Service without kubernetes.io/elb.class",
+        "CCE's documents disagree on the class a Service without kubernetes.io/elb.class gets: union (shared) "
+        "in the annotation tables (Open Telekom Cloud, Huawei Cloud Chinese), performance (dedicated) in "
+        "Huawei Cloud's CCE configuration reference where dedicated ELBs exist. The class cannot change after "
+        "creation, and an ELB named by elb.id must be of that class.",
+        "Add kubernetes.io/elb.class: union (shared ELB) or performance (dedicated ELB), matching the ELB.",
+        (src.OTC_ANN, src.HW_ANN_CN, src.HW_DRAWER_CLASS),
+    ),
+    Rule(
+        "PT216",
+        W,
+        "public autocreate without bandwidth_name or bandwidth_chargemode",
+        "The annotation tables list bandwidth_name and bandwidth_chargemode as mandatory for type: public, "
+        "but the same tables give bandwidth_name a default (cce-bandwidth-******), and Huawei Cloud documents "
+        "bandwidth_chargemode as optional with the default bandwidth (Open Telekom Cloud accepts only "
+        "traffic). CCE may fill them in or refuse, depending on the cloud.",
+        "Add bandwidth_name and bandwidth_chargemode (traffic on Open Telekom Cloud; bandwidth or traffic on "
+        "Huawei Cloud).",
+        (src.OTC_ANN, src.HW_DRAWER_CHARGE, src.HW_DRAWER_BWNAME),
     ),
 ]

@@ -120,6 +120,36 @@ RULES = [
         (src.K8S_MIXED_PROTOCOL,),
     ),
     Rule(
+        "PT412",
+        W,
+        "spec.loadBalancerIP on a hand-written Service",
+        "CCE connects a Service to an ELB by kubernetes.io/elb.id and falls back to spec.loadBalancerIP only "
+        "without it and only on clusters up to v1.23; Kubernetes deprecated the field in v1.24. CCE writes it "
+        "itself on the Services it manages, so a read-back Service is not reported.",
+        "Remove spec.loadBalancerIP and name the ELB with kubernetes.io/elb.id.",
+        (src.OTC_ANN, src.OTC_CREATE, src.K8S_LOAD_BALANCER_IP),
+    ),
+    Rule(
+        "PT413",
+        W,
+        "older annotation key replaced by a kubernetes.io/elb.* one",
+        "Huawei Cloud's Chinese user guide wrote sticky sessions as kubernetes.io/session-affinity-mode until "
+        "November 2022; every current CCE page uses kubernetes.io/elb.session-affinity-mode, and none says "
+        "whether the old key is still read.",
+        "Rename the key to kubernetes.io/elb.session-affinity-mode.",
+        (src.HW_CN_MANUAL_2022, src.OTC_ANN),
+    ),
+    Rule(
+        "PT414",
+        W,
+        "unknown field in a JSON annotation",
+        "CCE documents the fields of health-check-option, health-check-options and session-affinity-option "
+        "but not what it does with others; its own health-check-options example carries an undocumented "
+        "expected_codes. An unknown field may be a misspelling that CCE ignores.",
+        "Correct the field to a documented one (the message suggests the nearest), or remove it.",
+        (src.OTC_ANN, src.OTC_HC_MULTI),
+    ),
+    Rule(
         "PT430",
         E,
         "annotation of the other ELB class",

@@ -215,13 +215,19 @@ def custom_eip_without_public_elb(context: Context) -> Iterator[Diagnostic]:
 
 
 def host_network(context: Context) -> Iterator[Diagnostic]:
-    if context.annotations.get(ann.HOST_NETWORK) == "true" and not context.service.host_network:
-        yield context.finding(
-            "PT441",
-            ann.HOST_NETWORK,
-            f"{ann.HOST_NETWORK}: true says the pods use the host network, but hostNetwork is false.",
-            f"Set hostNetwork: true, or remove {ann.HOST_NETWORK}.",
+    # From a manifest whose pods are not shown, hostNetwork is taken from this annotation itself.
+    if context.annotations.get(ann.HOST_NETWORK) != "true" or context.service.host_network:
+        return
+    if context.service.manifest is None:
+        message = f"{ann.HOST_NETWORK}: true says the pods use the host network, but hostNetwork is false."
+        fix = f"Set hostNetwork: true, or remove {ann.HOST_NETWORK}."
+    else:
+        message = (
+            f"{ann.HOST_NETWORK}: true says the pods use the host network, but the pods this Service selects "
+            "do not set hostNetwork: true."
         )
+        fix = f"Set hostNetwork: true in the pod template, or remove {ann.HOST_NETWORK}."
+    yield context.finding("PT441", ann.HOST_NETWORK, message, fix)
 
 
 CONFLICTS: tuple[ContextRule, ...] = (

@@ -1,5 +1,6 @@
-"""Each annotation the user sets, on its own: a documented key (PT405), CCE's own (PT407), its value form
-(PT404), its ELB class (PT430) and its version gate (PT107, PT108)."""
+"""Each annotation the user sets, on its own: a documented key (PT405; an older spelling, PT413), CCE's own
+(PT407), its value form (PT404; an undocumented field of a JSON value, PT414), its ELB class (PT430) and its
+version gate (PT107, PT108)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,20 @@ def _check_one(context: Context, key: str, value: str) -> Iterator[Diagnostic]:
     if key in ann.OWNED:
         return  # PT403 / PT304: elb_source.py
     if key in CCE_WRITTEN:
+        manifest = context.service.manifest
+        if manifest is None or not manifest.read_back:  # on a read-back Service, CCE put it there
+            yield context.finding(
+                "PT407", key, f"{key} is written by CCE itself; a value set here is overwritten."
+            )
+        return
+    if key in ann.LEGACY_KEYS:
+        current = ann.LEGACY_KEYS[key]
         yield context.finding(
-            "PT407", key, f"{key} is written by CCE itself; a value set here is overwritten."
+            "PT413",
+            key,
+            f"{key} is the older spelling of {current}, from CCE's Chinese user guide before November 2022; "
+            "no current page says whether CCE still reads it.",
+            f"Rename the key to {current}.",
         )
         return
     if key in UNVERIFIED:
@@ -56,8 +69,13 @@ def _check_one(context: Context, key: str, value: str) -> Iterator[Diagnostic]:
                 "Correct the key to a documented one (`cce-passthrough explain PT405`), or remove it.",
             )
         return
-    for suffix, problem in spec.validate(value):
-        yield context.finding("PT404", key, f"{key}: {problem}", f"Set {key} to {spec.values}.", suffix)
+    for problem in spec.validate(value):
+        message = f"{key}: {problem.message}"
+        if problem.unknown_field:
+            fix = f"Use the documented fields of {key}: {spec.values}."
+            yield context.finding("PT414", key, message, fix, problem.suffix)
+        else:
+            yield context.finding("PT404", key, message, f"Set {key} to {spec.values}.", problem.suffix)
     elb_class = context.service.elb.annotation_class
     if spec.elb_class is not None and elb_class is not None and elb_class != spec.elb_class:
         wanted, have = ELB_CLASS_NAMES[spec.elb_class], ELB_CLASS_NAMES.get(elb_class, elb_class)

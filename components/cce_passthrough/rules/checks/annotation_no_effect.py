@@ -148,7 +148,9 @@ def legacy_subnet(context: Context) -> Iterator[Diagnostic]:
 
 def custom_eip_at_creation(context: Context) -> Iterator[Diagnostic]:
     auto = context.service.elb.autocreate
-    if ann.CUSTOM_EIP_ID in context.annotations and auto is not None and auto.type == "public":
+    # Next to elb.eip-id this is CCE's documented update procedure, on a Service that has its EIP.
+    present = ann.CUSTOM_EIP_ID in context.annotations and ann.EIP_ID not in context.annotations
+    if present and auto is not None and auto.type == "public":
         yield context.finding(
             "PT408",
             ann.CUSTOM_EIP_ID,

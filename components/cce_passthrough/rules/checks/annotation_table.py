@@ -27,8 +27,8 @@ from .annotation_values import (
     uuid_or_zero,
 )
 
-# Written by CCE onto Services with an autocreated public ELB [OTC-EIP].
-CCE_WRITTEN = (ann.EIP_ID, ann.CUSTOM_EIP_STATUS)
+# Written by CCE onto the Services it manages [OTC-EIP] and field reports: expected on a read-back Service.
+CCE_WRITTEN = ann.CCE_WRITTEN
 
 
 # Seen only in an unattributed third-party note [3P-NOTE]: not known to work on Services.

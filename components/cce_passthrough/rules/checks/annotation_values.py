@@ -7,13 +7,18 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...core.model import UUID
 from ...core.spelling import did_you_mean
 
-# (suffix appended to the annotation's field path, e.g. `[0].delay`; what is wrong)
-Problem = tuple[str, str]
+
+class Problem(NamedTuple):
+    suffix: str
+    """Appended to the annotation's field path, e.g. `[0].delay`."""
+    message: str
+    unknown_field: bool = False
+    """A field the documentation does not name (a warning: CCE's pages are silent on what it does)."""
 
 
 Validator = Callable[[str], list[Problem]]
@@ -24,7 +29,7 @@ def one_of(*allowed: str) -> Validator:
         if value in allowed:
             return []
         shown = " | ".join(repr(a) for a in allowed)
-        return [("", f"{value!r} is not one of {shown}.")]
+        return [Problem("", f"{value!r} is not one of {shown}.")]
 
     return check
 
@@ -35,7 +40,7 @@ BOOLEAN = one_of("true", "false")
 def integer(low: int, high: int, unit: str = "") -> Validator:
     def check(value: str) -> list[Problem]:
         problem = integer_problem(value, low, high, unit)
-        return [("", problem)] if problem else []
+        return [Problem("", problem)] if problem else []
 
     return check
 
@@ -62,7 +67,7 @@ def text(low: int, high: int) -> Validator:
     def check(value: str) -> list[Problem]:
         if low <= len(value) <= high:
             return []
-        return [("", f"{len(value)} characters; {low}-{high} are allowed.")]
+        return [Problem("", f"{len(value)} characters; {low}-{high} are allowed.")]
 
     return check
 
@@ -72,13 +77,13 @@ def id_list(most: int | None, allow_empty: bool = False) -> Validator:
 
     def check(value: str) -> list[Problem]:
         if value == "":
-            return [] if allow_empty else [("", "the value is empty.")]
+            return [] if allow_empty else [Problem("", "the value is empty.")]
         ids = [part.strip() for part in value.split(",")]
         problems: list[Problem] = []
         if any(not part for part in ids):
-            problems.append(("", f"{value!r} has an empty entry between commas."))
+            problems.append(Problem("", f"{value!r} has an empty entry between commas."))
         if most is not None and len(ids) > most:
-            problems.append(("", f"{len(ids)} ids; at most {most} are allowed."))
+            problems.append(Problem("", f"{len(ids)} ids; at most {most} are allowed."))
         return problems
 
     return check
@@ -87,7 +92,7 @@ def id_list(most: int | None, allow_empty: bool = False) -> Validator:
 def uuid_or_zero(value: str) -> list[Problem]:
     if value == "0" or UUID.match(value):
         return []
-    return [("", f"{value!r} is neither an enterprise project id (a UUID) nor '0'.")]
+    return [Problem("", f"{value!r} is neither an enterprise project id (a UUID) nor '0'.")]
 
 
 def tags(value: str) -> list[Problem]:
@@ -96,9 +101,9 @@ def tags(value: str) -> list[Problem]:
     for entry in value.split(","):
         key, sep, _ = entry.partition("=")
         if not sep or not key.strip():
-            problems.append(("", f"{entry!r} is not key=value."))
+            problems.append(Problem("", f"{entry!r} is not key=value."))
         elif key.strip() in seen:
-            problems.append(("", f"tag key {key.strip()!r} appears twice."))
+            problems.append(Problem("", f"tag key {key.strip()!r} appears twice."))
         seen.add(key.strip())
     return problems
 
@@ -115,13 +120,13 @@ def protocol_ports(value: str) -> list[Problem]:
     for entry in value.split(","):
         match = _PROTOCOL_PORT.match(entry.strip())
         if not match:
-            problems.append(("", f"{entry!r} is not proto:port (e.g. http:80)."))
+            problems.append(Problem("", f"{entry!r} is not proto:port (e.g. http:80)."))
             continue
         proto, port = match["proto"], int(match["port"])
         if proto not in LISTENER_PROTOCOLS:
-            problems.append(("", f"protocol {proto!r} in {entry!r} is not one of http, https, tls."))
+            problems.append(Problem("", f"protocol {proto!r} in {entry!r} is not one of http, https, tls."))
         if port in seen:
-            problems.append(("", f"port {port} is listed twice."))
+            problems.append(Problem("", f"port {port} is listed twice."))
         seen.add(port)
     return problems
 
@@ -177,20 +182,20 @@ def _any_string(value: object) -> str | None:
 
 def _check_object(fields: Mapping[str, JsonField], data: object, suffix: str) -> list[Problem]:
     if not isinstance(data, dict):
-        return [(suffix, f"expected a JSON object, got {type(data).__name__}.")]
+        return [Problem(suffix, f"expected a JSON object, got {type(data).__name__}.")]
     problems: list[Problem] = []
     for key, value in data.items():
         spec = fields.get(key)
         if spec is None:
             hint = did_you_mean(str(key), list(fields))
-            problems.append((f"{suffix}.{key}", f"unknown field {key!r}.{hint}"))
+            problems.append(Problem(f"{suffix}.{key}", f"unknown field {key!r}.{hint}", unknown_field=True))
             continue
         problem = spec.check(value)
         if problem:
-            problems.append((f"{suffix}.{key}", problem))
+            problems.append(Problem(f"{suffix}.{key}", problem))
     for key, spec in fields.items():
         if spec.required and key not in data:
-            problems.append((f"{suffix}.{key}", f"required field {key!r} is missing."))
+            problems.append(Problem(f"{suffix}.{key}", f"required field {key!r} is missing."))
     return problems
 
 
@@ -206,7 +211,7 @@ def _loads(value: str) -> tuple[Any, list[Problem]]:
     try:
         return json.loads(value), []
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return None, [("", f"not valid JSON ({exc}).")]
+        return None, [Problem("", f"not valid JSON ({exc}).")]
 
 
 def json_object(fields: Mapping[str, JsonField]) -> Validator:
@@ -223,7 +228,7 @@ def json_array(fields: Mapping[str, JsonField], unique: str) -> Validator:
         if problems:
             return problems
         if not isinstance(data, list) or not data:
-            return [("", "expected a non-empty JSON array of objects, one per port.")]
+            return [Problem("", "expected a non-empty JSON array of objects, one per port.")]
         seen: set[object] = set()
         for index, item in enumerate(data):
             problems += _check_object(fields, item, f"[{index}]")
@@ -231,7 +236,7 @@ def json_array(fields: Mapping[str, JsonField], unique: str) -> Validator:
             if not isinstance(key, str):  # a non-string key is reported by the field check above
                 continue
             if key in seen:
-                problems.append((f"[{index}].{unique}", f"{key!r} is covered twice."))
+                problems.append(Problem(f"[{index}].{unique}", f"{key!r} is covered twice."))
             seen.add(key)
         return problems
 

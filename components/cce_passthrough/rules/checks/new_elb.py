@@ -24,6 +24,8 @@ from .annotation_context import listeners
 from .version_gates import gate_findings, unproven_gate
 
 ELB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+# Documented with a default by one CCE page and as mandatory by another: a warning (PT216) when missing.
+DEFAULTED_FIELDS = ("bandwidth_name", "bandwidth_chargemode")
 
 
 # Version gates of autocreate fields (cce-elb-annotations.md §2).
@@ -98,19 +100,7 @@ def check_autocreate(
             "ELB without an EIP and ignores them.",
         )
     if auto.type == "public":
-        missing = [
-            f
-            for f in PUBLIC_AUTOCREATE_FIELDS
-            if getattr(auto, f) is None and not service.rejected(f"elb.autocreate.{f}")
-        ]
-        if missing:
-            yield rule("PT204").finding(
-                service.name,
-                where,
-                f"type: public needs {', '.join(missing)}.",
-                f"Add {', '.join(missing)} (e.g. bandwidth_chargemode: bandwidth, bandwidth_size: 5, "
-                "bandwidth_sharetype: PER, eip_type: 5_bgp), or use type: inner.",
-            )
+        yield from _public_field_findings(service, where, auto)
     if auto.vip_address is not None and not _is_ipv4(auto.vip_address):
         yield rule("PT203").finding(
             service.name,
@@ -162,6 +152,34 @@ def check_autocreate(
             if getattr(auto, field) is None:
                 continue
             yield from gate_findings(service.name, f"{where}.{field}", f"autocreate.{field}", gate, cluster)
+
+
+def _public_field_findings(service: ServiceConfig, where: str, auto: Autocreate) -> Iterator[Diagnostic]:
+    # A field the parser already rejected (and reported) is not missing a second time.
+    absent = [
+        f
+        for f in PUBLIC_AUTOCREATE_FIELDS
+        if getattr(auto, f) is None and not service.rejected(f"elb.autocreate.{f}")
+    ]
+    missing = [f for f in absent if f not in DEFAULTED_FIELDS]
+    defaulted = [f for f in absent if f in DEFAULTED_FIELDS]
+    if missing:
+        # One finding for an incomplete public autocreate: the fix lists every field to add.
+        to_add = [f for f in PUBLIC_AUTOCREATE_FIELDS if f in missing or f in defaulted]
+        yield rule("PT204").finding(
+            service.name,
+            where,
+            f"type: public needs {', '.join(missing)}.",
+            f"Add {', '.join(to_add)} (e.g. bandwidth_size: 5, bandwidth_sharetype: PER, eip_type: 5_bgp), or "
+            "use type: inner.",
+        )
+    elif defaulted:
+        yield rule("PT216").finding(
+            service.name,
+            where,
+            f"type: public without {' and '.join(defaulted)}: Huawei Cloud fills in a default, but CCE's "
+            "annotation tables list them as mandatory.",
+        )
 
 
 def _given(text: str | None) -> bool:

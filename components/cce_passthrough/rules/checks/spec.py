@@ -62,7 +62,8 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
                 f"port {port.port} is outside 1-65535.",
                 "Use the listener port clients call, 1-65535, e.g. port: 80.",
             )
-        if port.node_port is not None and not 30000 <= port.node_port <= 32767:
+        # nodePort 0, as CCE's own examples write it, asks Kubernetes to pick one.
+        if port.node_port not in (None, 0) and not 30000 <= port.node_port <= 32767:
             yield pt401.finding(
                 name,
                 f"{where}.nodePort",
@@ -150,9 +151,10 @@ def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnost
         )
 
 
-def reuses_port_name(port: PortConfig) -> bool:
-    """The component declares a container port, named like the Service port, for each numeric target."""
-    return not isinstance(port.target_port, str)
+def reuses_port_name(service: ServiceConfig, port: PortConfig) -> bool:
+    """The component declares a container port, named like the Service port, for each numeric target
+    (unless containerPorts is false); a Service read from a manifest has no Deployment of ours."""
+    return service.manifest is None and service.container_ports and not isinstance(port.target_port, str)
 
 
 def _port_name_findings(service: ServiceConfig, port: PortConfig, where: str) -> Iterator[Diagnostic]:
@@ -165,7 +167,7 @@ def _port_name_findings(service: ServiceConfig, port: PortConfig, where: str) ->
             "ending with a letter or digit, at most 63 characters).",
             "Rename the port, e.g. 'http' or '80-tcp'.",
         )
-    elif reuses_port_name(port) and (problem := port_name_problem(name)):
+    elif reuses_port_name(service, port) and (problem := port_name_problem(name)):
         yield rule("PT401").finding(
             service.name,
             where,

@@ -30,6 +30,8 @@ def elb_key(service: ServiceConfig, by_name: Mapping[str, ServiceConfig]) -> str
         return elb_key(owner, by_name)
     if elb.existing is not None:
         return f"elb {elb.existing.id}" if isinstance(elb.existing.id, str) else None
+    if service.manifest is not None and service.manifest.elb_id:  # the id CCE wrote once it created the ELB
+        return f"elb {service.manifest.elb_id}"
     if elb.autocreate is not None or elb.managed is not None:
         return f"the ELB of service {service.name!r}"
     return None
