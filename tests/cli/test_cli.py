@@ -143,5 +143,5 @@ def test_a_yaml_date_in_config_reaches_the_program_as_text(tmp_path: Path) -> No
         {"version": "v1.28", "flavor": "standard", "kubeProxyMode": "iptables"},
         [service(image="nginx")],
     )
-    stack.write_text(stack.read_text() + "  cce-passthrough:released: 2024-01-01\n")
+    stack.write_text(stack.read_text() + "  other:released: 2024-01-01\n")
     assert main(["preview", "--project", str(ROOT), "--config", str(stack)]) == 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..core.diagnostics import Diagnostic, shown
+from ..core.diagnostics import MAX_FIELD, Diagnostic, cut, shown
 from ..core.model import ClusterConfig, ServiceConfig
 from ..core.paths import from_location
 from ..core.spelling import closest, did_you_mean
@@ -193,6 +193,27 @@ class ParsedStack:
     None, not said (a preview then notes the namespaces the cluster must already have)."""
 
 
+# Every key of the `cce-passthrough:` config namespace the program reads.
+NAMESPACE_KEYS = ("cluster", "services", "createNamespaces", "kubeconfig")
+
+
+def check_namespace_keys(keys: Iterable[str]) -> list[Diagnostic]:
+    """PT901 for each key of the namespace that the program does not read (`kubeConfig`, `clustr`):
+    a misspelt key would be ignored, and its value with it."""
+    findings = []
+    for key in sorted(set(keys) - set(NAMESPACE_KEYS)):
+        hint = did_you_mean(key, NAMESPACE_KEYS)
+        findings.append(
+            rule("PT901").finding(
+                None,
+                cut(key, MAX_FIELD),
+                f"unknown key {shown(key)} in the cce-passthrough namespace; the program never reads it.{hint}",
+                f"Remove or rename {shown(key)}; the namespace's keys are: {', '.join(NAMESPACE_KEYS)}.",
+            )
+        )
+    return findings
+
+
 def parse_create_namespaces(raw: str | None) -> tuple[bool | None, list[Diagnostic]]:
     """`cce-passthrough:createNamespaces` as the program reads it: config text, `true` or `false`."""
     if raw is None:
@@ -209,11 +230,17 @@ def parse_create_namespaces(raw: str | None) -> tuple[bool | None, list[Diagnost
     ]
 
 
-def parse_stack(cluster: object, services: object, create_namespaces: str | None = None) -> ParsedStack:
+def parse_stack(
+    cluster: object,
+    services: object,
+    create_namespaces: str | None = None,
+    namespace_keys: Iterable[str] = (),
+) -> ParsedStack:
     """The `cce-passthrough:` config namespace (`cluster`, `services` as objects, `createNamespaces` as
-    config text); None means the key is absent."""
-    diags: list[Diagnostic] = []
+    config text); None means the key is absent. `namespace_keys`: every key set in the namespace
+    (without `cce-passthrough:`), each checked."""
     create, diags = parse_create_namespaces(create_namespaces)
+    diags = check_namespace_keys(namespace_keys) + diags
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
         diags.append(missing(None, "cluster", *missing_key(("cluster",))))

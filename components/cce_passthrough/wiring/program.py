@@ -5,6 +5,7 @@ Cloud one, when `cluster.lookup` must read the cloud to know)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -124,10 +125,24 @@ def _namespaces(stack: ParsedStack, kubernetes: k8s.Provider) -> dict[str, k8s.c
     }
 
 
+def _namespace_keys() -> list[str]:
+    """Every key set in this project's namespace, as the SDK holds config: set in-process (tests, the
+    offline engine) or handed over by the Pulumi CLI in PULUMI_CONFIG."""
+    keys = set(pulumi.runtime.config.CONFIG.get())
+    # Not JSON: the SDK itself fails on the first read of config then.
+    with contextlib.suppress(ValueError):
+        keys |= set(pulumi.runtime.config.get_config_env())
+    prefix = f"{NAMESPACE}:"
+    return sorted(key.removeprefix(prefix) for key in keys if key.startswith(prefix))
+
+
 def main() -> None:
     project = pulumi.Config(NAMESPACE)
     stack = parse_stack(
-        project.get_object("cluster"), project.get_object("services"), project.get("createNamespaces")
+        project.get_object("cluster"),
+        project.get_object("services"),
+        project.get("createNamespaces"),
+        namespace_keys=_namespace_keys(),
     )
     stack = replace(stack, diagnostics=stack.diagnostics + plain_text_credentials(_credentials()))
     huaweicloud = _HuaweiCloud()
