@@ -47,7 +47,7 @@ RULES = [
         "directory would block the preview or never end, and a missing or unreadable file has nothing to "
         "preview. The command cannot run (exit 2).",
         "Pass the path of the stack file itself (stacks/Pulumi.<stack>.yaml), readable and UTF-8 encoded.",
-        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/",
+        "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/ docs/reliability.md",
     ),
     Rule(
         "PT906",
@@ -66,7 +66,7 @@ RULES = [
         "themselves; the file is refused before anything is expanded when its size, its nesting or its "
         "expansion passes the documented limits. The command cannot run (exit 2).",
         "Write the values out, without aliases that expand to such a size or refer to themselves.",
-        "https://yaml.org/spec/1.2.2/#3222-anchors-and-aliases",
+        "https://yaml.org/spec/1.2.2/#3222-anchors-and-aliases docs/reliability.md",
     ),
     Rule(
         "PT908",
@@ -102,7 +102,7 @@ RULES = [
         "number too long for any setting",
         "No setting takes a number of more than 64 characters; reading one costs time and memory for nothing.",
         "Use a number in the range the setting documents.",
-        "https://yaml.org/type/int.html",
+        "https://yaml.org/type/int.html docs/reliability.md",
     ),
     Rule(
         "PT930",
