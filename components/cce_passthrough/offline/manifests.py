@@ -84,6 +84,42 @@ def _schema(directory: str, name: str, version: str) -> Any:
     return schema_contents(f"kubernetes-json-schema/{directory}/{name}.json", version)
 
 
+# The API server stores these formats in Go's int32 / int64: a larger number is rejected at `pulumi up`.
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+@cache
+def _formats() -> Any:
+    """A format checker for int32 and int64. kubernetes-validate's validator has none, and JSON Schema
+    2020-12 makes `format` an annotation unless one is given: `{type: integer, format: int32}` passed any
+    integer there (replicas: 3000000000 was rendered as schema-checked)."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, (low, high) in INTEGER_FORMATS.items():
+        checker.checks(name)(
+            lambda value, low=low, high=high: not isinstance(value, int) or low <= value <= high
+        )
+    return checker
+
+
+def _message(error: Any) -> str:
+    if error.validator == "format" and error.validator_value in INTEGER_FORMATS:
+        low, high = INTEGER_FORMATS[error.validator_value]
+        return f"{error.instance} is outside {error.validator_value} ({low} to {high}), as the API server stores it"
+    return str(error.message)
+
+
+def integer_format_problems(manifest: Mapping[str, Any], version: str) -> list[tuple[str, str]]:
+    """(path, problem) for every integer outside the range of its int32/int64 format."""
+    validator = _validator(version, str(manifest.get("kind")), str(manifest.get("apiVersion")))
+    return [
+        (".".join(str(p) for p in error.path) or "(root)", _message(error))
+        for error in validator.iter_errors(dict(manifest))
+        if error.validator == "format" and error.validator_value in INTEGER_FORMATS
+    ]
+
+
 @cache
 def _validator(version: str, kind: str, api_version: str) -> Any:
     """The strict validator kubernetes-validate builds for this kind, API version and schema release,
@@ -106,7 +142,7 @@ def _validator(version: str, kind: str, api_version: str) -> Any:
         ) from None
     definitions = _schema(directory, "_definitions", version)
     registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry, format_checker=_formats())
 
 
 def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
@@ -121,7 +157,7 @@ def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
         validator.validate(dict(manifest))
     except jsonschema.ValidationError as exc:
         where = ".".join(str(p) for p in exc.path) or "(root)"
-        raise ManifestError(f"{manifest.get('kind')} {where}: {exc.message}") from None
+        raise ManifestError(f"{manifest.get('kind')} {where}: {_message(exc)}") from None
     for where, problem in apiserver_name_problems(manifest):
         raise ManifestError(f"{manifest.get('kind')} {where}: {problem}")
 

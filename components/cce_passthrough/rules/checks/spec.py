@@ -17,6 +17,8 @@ from ..catalogue import rule
 # Kubernetes turns on mixed TCP/UDP LoadBalancer Services (MixedProtocolLBService) by default from v1.24.
 MIXED_PROTOCOL_MINOR = (1, 24)
 
+INT32_MAX = 2**31 - 1  # replicas, ports, nodePort: Go int32 in the Kubernetes API
+
 
 def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
     pt401 = rule("PT401")
@@ -37,11 +39,11 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
             "and '-', starting and ending with a letter or digit).",
             f"Name an existing or new namespace that is one, e.g. namespace: {_dns_label_like(service.namespace)}.",
         )
-    if service.replicas < 0:
+    if not 0 <= service.replicas <= INT32_MAX:
         yield pt401.finding(
             name,
             _path(prefix, "replicas"),
-            f"replicas must be 0 or more (got {service.replicas}).",
+            f"replicas must be 0 to {INT32_MAX} (got {service.replicas}): the API server stores it as int32.",
             "Set replicas to the number of pods wanted, e.g. replicas: 2.",
         )
     if not service.ports:
