@@ -15,6 +15,7 @@ from cce_passthrough.offline import preview as preview_module
 from cce_passthrough.offline.manifest_files import MARKER, SUMMARY, ManifestFilesError, write_manifests
 from cce_passthrough.offline.manifests import validate
 from cce_passthrough.offline.plan import COMPUTED, PlanResult
+from cce_passthrough.offline.render_dir import MANIFEST
 from helpers import ROOT, STACKS, planned, service, write_stack
 
 CLUSTER_VERSIONS = {"dev": "v1.28", "prod": "v1.30.1-r0", "staging": "v1.29.4-r0"}
@@ -57,6 +58,7 @@ def test_file_names_are_numbered_namespace_kind_name(
 ) -> None:
     render_stack("staging", tmp_path, capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        MANIFEST,
         "01-namespace-staging.yaml",  # first: kubectl applies the files in name order
         "02-staging-deployment-api.yaml",
         "03-staging-service-api.yaml",
@@ -131,6 +133,7 @@ def test_a_new_render_replaces_the_old_one_and_keeps_other_files(
     render_stack("staging", tmp_path, capsys)
     render_stack("dev", tmp_path, capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        MANIFEST,
         "01-default-deployment-nginx.yaml",
         "02-default-service-nginx.yaml",
         SUMMARY,

@@ -166,12 +166,13 @@ def _colour() -> bool:
 def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     """(exit code, what to tell the user) for `--render DIR`."""
     from ..offline.manifest_files import SUMMARY, ManifestFilesError, NoSchemaError, write_manifests
+    from ..offline.render_dir import RenderRefusedError
 
     if not result.ok:
         return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
     try:
         rendered = write_manifests(result, directory)
-    except NoSchemaError as exc:
+    except (NoSchemaError, RenderRefusedError) as exc:
         return EXIT_UNUSABLE, f"cce-passthrough: error: {exc}"
     except ManifestFilesError as exc:
         return EXIT_FINDINGS, f"cce-passthrough: error: {exc}"

@@ -25,6 +25,7 @@ import yaml
 from ..core.versions import CceVersion, VersionError
 from .manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
 from .plan import COMPUTED, PlannedResource, PlanResult
+from .render_dir import write_set
 
 MARKER = "# Rendered by `cce-passthrough preview --render`"
 SUMMARY = "huaweicloud-resources.yaml"
@@ -136,20 +137,14 @@ def _summary(result: PlanResult) -> str:
     return "\n".join(header) + "\n" + _dump({"resources": resources})
 
 
-def _ours(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return handle.readline().startswith(MARKER)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def write_manifests(result: PlanResult, directory: Path) -> list[Rendered]:
     """Validate every Kubernetes object, then write them and the Huawei Cloud summary to `directory`.
 
-    Files an earlier render wrote there (recognised by their first line) are removed first, so that
-    `kubectl apply -f DIR` never picks up an object the stack no longer plans; other files are kept.
-    Raises ManifestFilesError (nothing written) and OSError (the directory cannot be written)."""
+    The files go in through `render_dir.write_set`: inside `directory` only, never through a link, in
+    place of what an earlier render wrote there (its files no longer planned are removed, so that
+    `kubectl apply -f DIR` never picks up an object the stack no longer plans) and never over anything
+    else. Raises ManifestFilesError (a schema failure: nothing written), RenderRefusedError (DIR cannot
+    be written safely: nothing written) and OSError (a write failed: the earlier files are put back)."""
     objects = _objects(result)
     cluster = _cluster_version(result) if objects else None
     schema = schema_version(cluster) if cluster is not None else ""
@@ -184,11 +179,6 @@ def write_manifests(result: PlanResult, directory: Path) -> list[Rendered]:
             f"{len(failures)} object(s) fail the Kubernetes {schema} schema, nothing written:\n  "
             + "\n  ".join(failures)
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in sorted(directory.glob("*.yaml")):
-        if _ours(stale):
-            stale.unlink()
-    for rendered, text in files:
-        rendered.path.write_text(text, encoding="utf-8")
-    (directory / SUMMARY).write_text(_summary(result), encoding="utf-8")
+    texts = {rendered.path.name: text for rendered, text in files}
+    write_set(directory, {**texts, SUMMARY: _summary(result)}, MARKER)
     return [rendered for rendered, _ in files]

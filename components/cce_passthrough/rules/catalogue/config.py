@@ -105,6 +105,17 @@ RULES = [
         "https://yaml.org/type/int.html docs/reliability.md",
     ),
     Rule(
+        "PT912",
+        E,
+        "--render DIR cannot be written safely",
+        "The render writes only inside DIR, never through a symbolic link, and replaces or removes only "
+        "files it wrote itself (its manifest records each one's SHA-256); a planned file name taken by a "
+        "file of yours, one you edited, a link, a FIFO or a directory stops it before anything is written. "
+        "The command cannot run (exit 2).",
+        "Move the entries the message names out of DIR, or render into an empty directory.",
+        "docs/reliability.md",
+    ),
+    Rule(
         "PT930",
         E,
         "shareWith an autocreated ELB whose id CCE did not write back",
