@@ -255,4 +255,35 @@ RULES = [
         "Set hostNetwork: true, or remove kubernetes.io/hws-hostNetwork.",
         (src.OTC_ANN,),
     ),
+    # Annotation keys as the API server reads them (issue 11): annotation_key_syntax.py
+    Rule(
+        "PT450",
+        E,
+        "annotation key the API server rejects (not a qualified name)",
+        "The API server accepts an annotation key only when, lower-cased, it is a qualified name: an optional "
+        "DNS subdomain prefix of at most 253 characters and '/', then a name of 1-63 letters, digits, '-', "
+        "'_' and '.' that starts and ends with a letter or digit. A key with a space, a second '/' or a "
+        "control character fails `pulumi up`.",
+        "Correct the key to a qualified name (the message names the documented key it resembles).",
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set "
+        "https://github.com/kubernetes/apimachinery/blob/master/pkg/api/validation/objectmeta.go",
+    ),
+    Rule(
+        "PT451",
+        E,
+        "annotations larger than the API server's 256 KiB",
+        "The API server refuses an object whose annotation keys and values take more than 256 KiB "
+        "(262,144 bytes) together.",
+        "Shorten or remove annotations; large data does not belong in annotations.",
+        "https://github.com/kubernetes/apimachinery/blob/master/pkg/api/validation/objectmeta.go",
+    ),
+    Rule(
+        "PT452",
+        W,
+        "near-miss of a documented CCE annotation key (misspelt prefix)",
+        "CCE reads annotation keys exactly as documented: kubernets.io/elb.lb-algorithm is accepted by the API "
+        "server and ignored by CCE, and the checks of the key it resembles never see it.",
+        "Rename the key to the documented one the message names.",
+        (src.OTC_ANN,),
+    ),
 ]

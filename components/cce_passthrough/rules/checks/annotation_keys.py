@@ -11,6 +11,7 @@ from ...core.diagnostics import Diagnostic
 from ...core.model import ELB_CLASS_NAMES, ClusterFacts, ServiceConfig
 from ...core.spelling import did_you_mean
 from .annotation_context import Context, listeners
+from .annotation_key_syntax import covered_keys
 from .annotation_table import CCE_WRITTEN, KNOWN_KEYS, SPECS, UNVERIFIED
 from .annotation_values import integer_problem
 from .version_gates import gate_findings
@@ -20,8 +21,10 @@ def check_annotation_keys(
     service: ServiceConfig, cluster: ClusterFacts | None, prefix: str
 ) -> Iterator[Diagnostic]:
     context = Context(service, cluster, prefix, listeners(service))
+    covered = covered_keys(service)  # an invalid or misspelt key has its one finding there
     for key, value in service.annotations.items():
-        yield from _check_one(context, key, value)
+        if key not in covered:
+            yield from _check_one(context, key, value)
     yield from _keepalive_minimum(context)
 
 

@@ -1,15 +1,18 @@
 """Where the ELB comes from (PT201; spec.loadBalancerIP, PT412), its class (PT202; unset on a manifest,
-PT215), and the annotations the component builds from them (PT304, PT403)."""
+PT215), and the annotations the component builds from them (PT304, PT403; a near-miss of such a key is
+its PT403 too)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from ...core import annotations as ann
-from ...core.diagnostics import Diagnostic
+from ...core.diagnostics import Diagnostic, shown
 from ...core.model import ELB_CLASS_VALUES, ClusterFacts, ServiceConfig
 from ...core.paths import join as _path
 from ..catalogue import rule
+from .annotation_key_syntax import owned_near_miss
 
 # CCE falls back to spec.loadBalancerIP, without elb.id, only up to this minor [OTC-ANN].
 LOAD_BALANCER_IP_LAST_MINOR = (1, 23)
@@ -58,6 +61,14 @@ def check_elb_source(
         elif key in ann.OWNED:
             yield rule("PT403").finding(
                 service.name, where, f"{key} is built by the component from elb settings."
+            )
+        elif (meant := owned_near_miss(key)) is not None:
+            yield rule("PT403").finding(
+                service.name,
+                _path(prefix, f"annotations[{json.dumps(key)}]"),
+                f"{shown(key)} is a misspelling of {meant}, which the component builds from elb settings; "
+                "CCE would ignore this key.",
+                f"Remove {shown(key)} and set the ELB through elb: ({meant} comes from it).",
             )
 
 

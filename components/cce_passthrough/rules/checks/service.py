@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from ...core.diagnostics import Diagnostic
 from ...core.model import ClusterFacts, ServiceConfig
 from .annotation_conflicts import check_annotation_conflicts
+from .annotation_key_syntax import check_annotation_key_syntax
 from .annotation_keys import check_annotation_keys
 from .annotation_no_effect import check_annotations_without_effect
 from .cluster_support import check_cluster_support, check_local_pass_through
@@ -29,6 +30,7 @@ SERVICE_CHECKS: tuple[Check, ...] = (
     check_l7_flavor,
     check_managed_vpc,
     check_cluster_support,
+    check_annotation_key_syntax,
     check_annotation_keys,
     check_annotation_conflicts,
     check_annotations_without_effect,
