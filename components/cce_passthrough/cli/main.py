@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..backend import add_backend_parser, run_backend
+from ..core.text import json_printable, printable, printable_lines
 from ..rules.stackfile import StackFileError
 from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .rule_commands import run_explain, run_rules
@@ -169,7 +170,7 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     from ..offline.render_dir import RenderRefusedError
 
     if not result.ok:
-        return EXIT_FINDINGS, f"nothing rendered to {directory}: the configuration has errors"
+        return EXIT_FINDINGS, f"nothing rendered to {printable(str(directory))}: the configuration has errors"
     try:
         rendered = write_manifests(result, directory)
     except (NoSchemaError, RenderRefusedError) as exc:
@@ -177,10 +178,12 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
     except ManifestFilesError as exc:
         return EXIT_FINDINGS, f"cce-passthrough: error: {exc}"
     except OSError as exc:
-        return EXIT_UNUSABLE, f"cce-passthrough: error: cannot write {directory}: {exc.strerror or exc}"
-    lines = [f"Rendered {len(rendered)} Kubernetes objects to {directory} (schema-checked), and {SUMMARY}"]
+        reason = printable(str(exc.strerror or exc))
+        return EXIT_UNUSABLE, f"cce-passthrough: error: cannot write {printable(str(directory))}: {reason}"
+    where = printable(str(directory))
+    lines = [f"Rendered {len(rendered)} Kubernetes objects to {where} (schema-checked), and {SUMMARY}"]
     lines += [
-        f"    {r.path.name}: {', '.join(r.computed)} known only after `pulumi up`"
+        f"    {printable(r.path.name)}: {printable(', '.join(r.computed))} known only after `pulumi up`"
         for r in rendered
         if r.computed
     ]
@@ -203,18 +206,17 @@ def _plan(args: argparse.Namespace) -> PlanResult | int:
     except StackFileError as exc:
         if args.json:
             # stdout stays one JSON object, with the finding that stopped the command
-            print(
-                json.dumps({"ok": False, "diagnostics": [exc.diagnostic.to_dict()]}, indent=2, sort_keys=True)
-            )
-        print(f"cce-passthrough: error: {exc}", file=sys.stderr)
+            payload = {"ok": False, "diagnostics": [exc.diagnostic.to_dict()]}
+            print(json_printable(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)))
+        print(f"cce-passthrough: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:
         # The program itself failed (a bug in it, or in a library it uses): one line, exit 2, and the
         # traceback only on request, since it may quote values the run had in hand. Asking for it
         # changes what is printed, never the exit code a script tests.
         if _wants_traceback():
-            traceback.print_exc(file=sys.stderr)
-        message = " ".join(str(exc).split()) or "no message"
+            print(printable_lines(traceback.format_exc().rstrip("\n")), file=sys.stderr)
+        message = printable(" ".join(str(exc).split())) or "no message"
         print(
             f"cce-passthrough: error: the program failed: {type(exc).__name__}: {message} "
             f"({TRACEBACK_VARIABLE}=1 shows the traceback)",
@@ -249,7 +251,7 @@ def _run_preview(args: argparse.Namespace) -> int:
         if blocking(policy):
             code = max(code, EXIT_FINDINGS)
     if args.json:
-        print(_plan_json(result, policy))
+        print(json_printable(_plan_json(result, policy)))
     else:
         print(tree_text(result, colour=_colour()), end="")
         if policy is not None:
@@ -258,7 +260,7 @@ def _run_preview(args: argparse.Namespace) -> int:
             print(report_text(policy), end="")
     if note:
         # stdout stays one JSON object with --json; a failure always goes to stderr
-        print(note, file=sys.stderr if args.json or code != EXIT_OK else sys.stdout)
+        print(printable_lines(note), file=sys.stderr if args.json or code != EXIT_OK else sys.stdout)
     return code
 
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..core.text import printable
 from ..offline.analyze import PolicyFinding, analyze
 
 _CLUSTER_KEYS = ("version", "flavor", "kubeProxyMode", "vpcId")
@@ -23,9 +24,9 @@ def report_text(findings: Sequence[PolicyFinding]) -> str:
     if not findings:
         lines.append("    no violations")
     for finding in findings:
-        target = finding.urn.rsplit("::", 1)[-1] if finding.urn else "(stack)"
-        detail = finding.message.split("\n", 1)[-1]
-        lines.append(f"    {finding.enforcement}: {finding.policy} ({target})")
+        target = printable(finding.urn.rsplit("::", 1)[-1]) if finding.urn else "(stack)"
+        detail = printable(finding.message.split("\n", 1)[-1])
+        lines.append(f"    {finding.enforcement}: {printable(finding.policy)} ({target})")
         lines.append(f"        {detail}")
     return "\n".join(lines) + "\n"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..core.annotations import short_field_name
 from ..core.diagnostics import Diagnostic, Severity
+from ..core.text import printable
 from ..offline.plan import PlannedResource, PlanResult, walk
 from .access import compact_lines
 
@@ -133,9 +135,52 @@ def _access_lines(
     return [f"     {indent}   access to the {line}" for line in compact_lines(matrix)]
 
 
+def _shown(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_shown(k): _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
+
+
+def displayable(result: PlanResult) -> PlanResult:
+    """The plan with every text a stack file, a cluster or a program chose made printable: names, types,
+    URNs, findings and outputs can neither forge lines of the tree nor drive the terminal."""
+    return replace(
+        result,
+        project=printable(result.project),
+        stack=printable(result.stack),
+        resources=[
+            replace(
+                r,
+                urn=printable(r.urn),
+                type=printable(r.type),
+                name=printable(r.name),
+                parent=None if r.parent is None else printable(r.parent),
+                replace_on_changes=[printable(p) for p in r.replace_on_changes],
+            )
+            for r in result.resources
+        ],
+        diagnostics=[
+            replace(
+                d,
+                resource=None if d.resource is None else printable(d.resource),
+                field=printable(d.field),
+                message=printable(d.message),
+                fix=printable(d.fix),
+            )
+            for d in result.diagnostics
+        ],
+        outputs=_shown(result.outputs),
+    )
+
+
 def tree_text(result: PlanResult, colour: bool = False) -> str:
     """Type, name and action of each planned resource under its parent, with protect/replace markers and
     its diagnostics; then the diagnostics by resource, the outputs and the one-line summary."""
+    result = displayable(result)
     paint = _Paint(colour)
     grouped = _grouped(result)
     lines = [

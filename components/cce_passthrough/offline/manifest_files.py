@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..core.text import printable
 from ..core.versions import CceVersion, VersionError
 from .manifests import ManifestError, is_kubernetes_object, schema_version, to_manifest, validate
 from .plan import COMPUTED, PlannedResource, PlanResult
@@ -162,7 +163,7 @@ def write_manifests(result: PlanResult, directory: Path) -> list[Rendered]:
         try:
             validate(manifest, cluster)
         except ManifestError as exc:
-            failures.append(f"{resource.type} {resource.name}: {exc}")
+            failures.append(printable(f"{resource.type} {resource.name}: {exc}"))
             continue
         namespace = metadata.get("namespace")
         parts = [

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic
+from ..core.text import printable
 from ..rules.catalogue import rule
 
 MANIFEST = ".cce-passthrough-render.json"
@@ -48,7 +49,8 @@ class RenderRefusedError(Exception):
 
 
 def _refused(directory: Path, message: str, fix: str) -> RenderRefusedError:
-    return RenderRefusedError(rule("PT912").finding(None, "--render", f"{directory}: {message}", fix))
+    where = printable(str(directory))
+    return RenderRefusedError(rule("PT912").finding(None, "--render", f"{where}: {printable(message)}", fix))
 
 
 def digest(data: bytes) -> str:
