@@ -194,6 +194,7 @@ def _plan(args: argparse.Namespace) -> PlanResult | int:
     """The offline plan of the stack `args` name, or the exit code of a command that cannot run."""
     import gc
 
+    from ..offline.engine import ProgramFailedError
     from ..offline.preview import preview
 
     # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
@@ -210,18 +211,24 @@ def _plan(args: argparse.Namespace) -> PlanResult | int:
             print(json_printable(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)))
         print(f"cce-passthrough: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except Exception as exc:
+    except ProgramFailedError as exc:
         # The program itself failed (a bug in it, or in a library it uses): one line, exit 2, and the
-        # traceback only on request, since it may quote values the run had in hand. Asking for it
-        # changes what is printed, never the exit code a script tests.
+        # traceback only on request; both with every secret the run had in hand masked. Asking for the
+        # traceback changes what is printed, never the exit code a script tests.
         if _wants_traceback():
-            print(printable_lines(traceback.format_exc().rstrip("\n")), file=sys.stderr)
-        message = printable(" ".join(str(exc).split())) or "no message"
+            print(printable_lines(exc.traceback.rstrip("\n")), file=sys.stderr)
+        message = printable(" ".join(exc.message.split())) or "no message"
         print(
-            f"cce-passthrough: error: the program failed: {type(exc).__name__}: {message} "
+            f"cce-passthrough: error: the program failed: {exc.kind}: {message} "
             f"({TRACEBACK_VARIABLE}=1 shows the traceback)",
             file=sys.stderr,
         )
+        return EXIT_UNUSABLE
+    except Exception as exc:  # outside the program (the engine, a library): still one line, exit 2
+        if _wants_traceback():
+            print(printable_lines(traceback.format_exc().rstrip("\n")), file=sys.stderr)
+        message = printable(" ".join(str(exc).split())) or "no message"
+        print(f"cce-passthrough: error: {type(exc).__name__}: {message}", file=sys.stderr)
         return EXIT_UNUSABLE
     return result
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import runpy
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from ..core import annotations as ann
 from ..core.annotations import AUTOCREATE
 from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, sort_key
-from ..core.secrets import SECRET
+from ..core.secrets import SECRET, Masker
 from ..rules.config import wrong_type
 from ..wiring.publish import ConstraintViolation, listening
 from .plan import STACK_TYPE, PlannedResource, PlanResult
@@ -205,6 +206,32 @@ async def _stack_outputs(secrets: set[str]) -> dict[str, Any]:
     return {key: await _resolve(value, secrets) for key, value in exported.items()}
 
 
+class ProgramFailedError(Exception):
+    """The program raised: its exception's type, and its message and traceback with every secret the
+    run had in hand masked."""
+
+    def __init__(self, exc: BaseException, masker: Masker) -> None:
+        self.kind = type(exc).__name__
+        self.message = masker.text(str(exc))
+        self.traceback = masker.text("".join(traceback.format_exception(exc)))
+        super().__init__(self.message)
+
+
+class _MaskingFilter(logging.Filter):
+    """Every record the program logs (its warnings, the SDK's messages) with the secrets masked, the
+    ones known when it is logged: a handler anyone attaches sees no secret."""
+
+    def __init__(self, secrets: Callable[[], set[str]]) -> None:
+        super().__init__()
+        self._secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        masker = Masker(self._secrets())
+        if masker:
+            record.msg, record.args = masker.text(record.getMessage()), None
+        return True
+
+
 def _quiet_logger() -> logging.Logger:
     logger = logging.getLogger("cce_passthrough.offline.engine")
     logger.propagate = False
@@ -228,6 +255,13 @@ def run_program(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     monitor = RecordingMonitor(mocks_)
+
+    def secrets() -> set[str]:
+        return monitor.secrets | {config[key] for key in secret_keys if key in config}
+
+    log = logger or _quiet_logger()
+    masking = _MaskingFilter(secrets)
+    log.addFilter(masking)
     pulumi.runtime.reset_options()
     try:
         pulumi.runtime.set_mocks(
@@ -235,7 +269,7 @@ def run_program(
             project=project,
             stack=stack,
             preview=preview,
-            logger=logger or _quiet_logger(),
+            logger=log,
             monitor=monitor,
         )
         pulumi.runtime.set_all_config(dict(config), secret_keys)
@@ -259,14 +293,18 @@ def run_program(
             pass  # every finding reached `captured` before the raise
         except pulumi.RunError as exc:  # e.g. a config value that is not valid JSON
             captured.append(wrong_type(None, "config", str(exc)))
+        except Exception as exc:
+            # The program itself failed: its message and traceback may quote a secret it had in hand.
+            raise ProgramFailedError(exc, Masker(secrets())) from None
         result.diagnostics = sorted(set(captured), key=sort_key)
         result.outputs = outputs
         result.resources = monitor.planned
         result.invokes = list(mocks_.calls)
-        result.secrets = monitor.secrets | {config[key] for key in secret_keys if key in config}
+        result.secrets = secrets()
         mask_result(result)
         return result
     finally:
+        log.removeFilter(masking)
         pulumi.runtime.reset_options()
         pulumi.runtime.set_all_config({})
         asyncio.set_event_loop(None)

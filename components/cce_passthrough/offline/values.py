@@ -12,7 +12,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ..core.model import integral_to_int
-from ..core.secrets import SECRET
+from ..core.secrets import SECRET, Masker
 from .plan import COMPUTED, PlanResult
 
 
@@ -70,42 +70,33 @@ def secret_strings(value: Any) -> Iterator[str]:
             yield from secret_strings(item)
 
 
-# A secret this long is also masked inside longer strings (a token in a URL, a key in a JSON text);
-# a shorter one only where a value equals it, so that a secret "prod" does not mangle "production".
-SUBSTRING_MASK_MIN = 8
-
-
 def mask(value: Any, secrets: set[str]) -> Any:
-    """`value` with every string equal to, or (for long ones) containing, a secret replaced by SECRET."""
-    if not secrets:
-        return value
-    # Longest first, so that a secret containing another is masked whole, whatever the set's order.
-    long = sorted((s for s in secrets if len(s) >= SUBSTRING_MASK_MIN), key=lambda s: (-len(s), s))
-
-    def masked(item: Any) -> Any:
-        if isinstance(item, str):
-            if item in secrets:
-                return SECRET
-            for secret in long:
-                item = item.replace(secret, SECRET)
-            return item
-        if isinstance(item, Mapping):
-            return {masked(k): masked(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [masked(v) for v in item]
-        return item
-
-    return masked(value)
+    """`value` with every secret, and every part of one worth masking, replaced by SECRET."""
+    return Masker(secrets)(value)
 
 
 def mask_result(result: PlanResult) -> None:
-    secrets = {s for s in result.secrets if s and s != SECRET}
-    if not secrets:
+    masker = Masker(result.secrets)
+    if not masker:
         return
     for resource in result.resources:
-        resource.inputs = mask(resource.inputs, secrets)
-    result.outputs = mask(result.outputs, secrets)
+        # Names and URNs too (a service named after a secret): masked alike everywhere, so that parents,
+        # providers and dependencies still point at the resources they name.
+        resource.inputs = masker(resource.inputs)
+        resource.name = masker.text(resource.name)
+        resource.urn = masker.text(resource.urn)
+        resource.parent = None if resource.parent is None else masker.text(resource.parent)
+        resource.provider = None if resource.provider is None else masker.text(resource.provider)
+        resource.dependencies = masker(resource.dependencies)
+        resource.property_dependencies = masker(resource.property_dependencies)
+    result.outputs = masker(result.outputs)
     result.diagnostics = [
-        replace(d, field=mask(d.field, secrets), message=mask(d.message, secrets), fix=mask(d.fix, secrets))
+        replace(
+            d,
+            resource=None if d.resource is None else masker.text(d.resource),
+            field=masker.text(d.field),
+            message=masker.text(d.message),
+            fix=masker.text(d.fix),
+        )
         for d in result.diagnostics
     ]
