@@ -4,9 +4,10 @@ all, and no near-miss of a documented key slipping past the rule that owns the r
 from __future__ import annotations
 
 import pytest
-from rulekit import CLUSTER, evaluate, svc
 
 from cce_passthrough.rules.checks.annotation_key_syntax import near_miss, qualified_name_problem
+from helpers import service as svc
+from helpers.rule_cases import CLUSTER, evaluate
 
 E = "kubernetes.io/elb."
 
