@@ -23,7 +23,7 @@ from ...core.diagnostics import Diagnostic, shown
 from ...core.model import ClusterFacts, ServiceConfig
 from ...core.paths import join as path
 from ..catalogue import rule
-from .annotation_table import KNOWN_KEYS
+from .annotation_table import KNOWN_KEYS, UNVERIFIED
 
 TOTAL_SIZE_LIMIT = 256 * 1024
 NAME_MAX = 63
@@ -58,7 +58,8 @@ def qualified_name_problem(key: str) -> str | None:
 
 
 def _known() -> tuple[str, ...]:
-    return (*KNOWN_KEYS, ann.HOST_NETWORK)
+    # Older spellings (PT413) and unverified keys (PT405) have rules of their own: not near-misses.
+    return (*KNOWN_KEYS, ann.HOST_NETWORK, *ann.LEGACY_KEYS, *UNVERIFIED)
 
 
 def near_miss(key: str, known: tuple[str, ...] | None = None) -> str | None:
