@@ -254,8 +254,14 @@ def _run_preview(args: argparse.Namespace) -> int:
     if args.policy_pack:
         from .policy_report import blocking, run_pack
 
-        policy = run_pack(result.resources, result.declared_cluster)
-        if blocking(policy):
+        try:
+            policy = run_pack(result.resources, result.declared_cluster)
+        except Exception as exc:  # the pack's own failure: a finding, and the plan still prints
+            from ..rules.faults import policy_pack_failed
+
+            result.diagnostics.append(policy_pack_failed(exc))
+            policy = []
+        if blocking(policy) or not result.ok:
             code = max(code, EXIT_FINDINGS)
     if args.json:
         print(json_printable(_plan_json(result, policy)))

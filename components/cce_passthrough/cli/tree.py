@@ -93,15 +93,25 @@ def _diagnostic_owner(diagnostic: Diagnostic, result: PlanResult, components: di
     return f"pulumi:pulumi:Stack ({result.project}-{result.stack})"
 
 
+def partial(result: PlanResult) -> bool:
+    """A plan with errors that still holds the services no error is about (a preview shows them; an
+    update declares nothing)."""
+    return not result.ok and any(
+        r.custom and not r.type.startswith("pulumi:providers:") for r in result.resources
+    )
+
+
 def summary_line(result: PlanResult) -> str:
     """`+ 4 to create, 2 warnings`: the last line of the tree."""
-    if result.ok:
+    if result.ok or partial(result):
         actions: dict[str, int] = defaultdict(int)
         for resource in result.resources:
             actions[resource.action] += 1
         parts = [f"{_SYMBOLS['create']} {actions['create']} to create"]
         if actions["read"]:
             parts.append(f"{_SYMBOLS['read']} {actions['read']} to read")
+        if not result.ok:
+            parts.append("only for the services without errors (nothing is applied while there are errors)")
     else:
         parts = ["nothing planned: the configuration has errors"]
     counted = _counts(result.diagnostics)
@@ -188,7 +198,7 @@ def tree_text(result: PlanResult, colour: bool = False) -> str:
         "(Pulumi SDK mock monitor; invokes answered from declared facts, no cloud calls)",
         "",
     ]
-    if result.ok:
+    if result.ok or partial(result):
         rows = []
         under: list[list[str]] = []
         parents = {r.urn: r for r in result.resources}
@@ -215,7 +225,7 @@ def tree_text(result: PlanResult, colour: bool = False) -> str:
                 lines.append(f"    {severity} {d.code} {d.field}: {d.message}")
                 lines.append(f"        fix: {d.fix}")
         lines.append("")
-    if result.ok and result.outputs:
+    if (result.ok or partial(result)) and result.outputs:
         lines.append("Outputs:")
         for key, value in result.outputs.items():
             lines.append(f"    {key}:{_format(value, 8)}")

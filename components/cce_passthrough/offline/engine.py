@@ -66,8 +66,12 @@ class OfflineMocks(pulumi.runtime.Mocks):
         self.calls.append((args.token, arguments))
         try:
             return dict(self.invoke(args.token, arguments))
-        except LookupError as exc:
-            return {}, [("", str(exc))]
+        # Whatever the answering side raises (not found, a timeout, a broken answer) is a failed invoke,
+        # as the provider would report it: the program turns it into a coded finding.
+        except Exception as exc:
+            return {}, [
+                ("", f"{type(exc).__name__}: {exc}" if not isinstance(exc, LookupError) else str(exc))
+            ]
 
 
 # Documentation-range and VPC-range addresses for update-mode runs.

@@ -103,4 +103,15 @@ class PulumiCloud:
             raise CloudLookupError(_provider_message(exc)) from exc
         if not matches:
             raise CloudLookupError("no dedicated ELB has this id")
-        return FoundElb(vpc_id=matches[0].vpc_id)
+        if not isinstance(matches, (list, tuple)):
+            raise CloudLookupError(
+                f"the provider answered with no list of load balancers ({type(matches).__name__})"
+            )
+        # A partial answer (an entry without vpc_id) leaves the VPC unknown: the VPC check then waits.
+        first = matches[0]
+        vpc_id = (
+            first.get("vpc_id", first.get("vpcId"))
+            if isinstance(first, Mapping)
+            else getattr(first, "vpc_id", None)
+        )
+        return FoundElb(vpc_id=vpc_id if isinstance(vpc_id, str) else None)

@@ -136,6 +136,70 @@ def _namespace_keys() -> list[str]:
     return sorted(key.removeprefix(prefix) for key in keys if key.startswith(prefix))
 
 
+def _elb_of(service: ServiceConfig, by_name: Mapping[str, ServiceConfig]) -> str:
+    """What identifies the ELB a service is on: the one of the service it shares with, an existing
+    ELB's id, or its own name."""
+    seen = {service.name}
+    owner = service.elb.share_with_service
+    while owner is not None and owner in by_name and owner not in seen:
+        service = by_name[owner]
+        seen.add(owner)
+        owner = service.elb.share_with_service
+    if service.elb.share_with_service is not None:
+        return service.elb.share_with_service
+    if service.elb.existing is not None:
+        return f"existing:{service.elb.existing.id}"
+    return service.name
+
+
+def _unaffected(stack: ParsedStack, evaluation: Evaluation) -> list[ServiceConfig]:
+    """The services no error is about, nor about a service on the same ELB; none when an error is about
+    the stack as a whole (its cluster, its keys)."""
+    failed = {f.resource for f in errors(evaluation.findings)}
+    if None in failed:
+        return []
+    by_name = {s.name: s for s in stack.services}
+    broken = {_elb_of(s, by_name) for s in stack.services if s.name in failed}
+    return [s for s in stack.services if s.name not in failed and _elb_of(s, by_name) not in broken]
+
+
+def _declare(
+    stack: ParsedStack, evaluation: Evaluation, huaweicloud: _HuaweiCloud, services: list[ServiceConfig]
+) -> None:
+    """The providers, the namespaces and one component per service, each with its own findings, and the
+    stack outputs of those services."""
+    assert evaluation.facts is not None  # only missing together with an error about the stack itself
+    kubernetes = _kubernetes_provider()
+    hw_provider = huaweicloud.provider if _needs_huaweicloud(stack) else huaweicloud.declared
+    namespaces = _namespaces(replace(stack, services=services), kubernetes)
+    built: dict[str, PassThroughService] = {}
+    providers = {"kubernetes": kubernetes, **({"huaweicloud": hw_provider} if hw_provider else {})}
+    opts = pulumi.ResourceOptions(providers=providers)
+    for service in _creation_order(services):
+        namespace = namespaces.get(service.namespace)
+        built[service.name] = PassThroughService.from_checked(
+            _sharing(service, built),
+            evaluation.facts,
+            evaluation.findings_of(service.name),
+            stack.paths[service.name],
+            opts=opts,
+            after=[namespace] if namespace is not None else [],
+        )
+    for service in services:
+        component = built[service.name]
+        pulumi.export(
+            service.name,
+            {
+                "service_name": component.service_name,
+                "namespace": component.namespace,
+                "elb_id": component.elb_id,
+                "load_balancer_ip": component.load_balancer_ip,
+                "public_ip": component.public_ip,
+                "annotations": component.annotations,
+            },
+        )
+
+
 def main() -> None:
     project = pulumi.Config(NAMESPACE)
     stack = parse_stack(
@@ -149,40 +213,16 @@ def main() -> None:
     evaluation = _evaluate(stack, huaweicloud)
     announce(evaluation)
     if not evaluation.ok:
-        publish(
-            evaluation.findings
-        )  # raises: nothing but a lookup's provider is declared when any part is wrong
+        declared: set[str] = set()
+        if pulumi.runtime.is_dry_run():
+            # A preview still shows the plan of the services no error is about (a failed lookup of one
+            # service's ELB leaves the others' plans intact). An update declares nothing: no part of a
+            # stack with an error is applied, and nothing is deleted for being left out.
+            unaffected = _unaffected(stack, evaluation)
+            if unaffected:
+                _declare(stack, evaluation, huaweicloud, unaffected)
+                declared = {service.name for service in unaffected}
+        # raises: every finding not published by a declared component, the errors among them
+        publish([f for f in evaluation.findings if f.resource not in declared])
     publish(evaluation.findings_of(None))
-    # Facts are only missing together with an error finding about them, published just above.
-    assert evaluation.facts is not None
-
-    kubernetes = _kubernetes_provider()
-    hw_provider = huaweicloud.provider if _needs_huaweicloud(stack) else huaweicloud.declared
-    namespaces = _namespaces(stack, kubernetes)
-    built: dict[str, PassThroughService] = {}
-    providers = {"kubernetes": kubernetes, **({"huaweicloud": hw_provider} if hw_provider else {})}
-    opts = pulumi.ResourceOptions(providers=providers)
-    for service in _creation_order(stack.services):
-        namespace = namespaces.get(service.namespace)
-        built[service.name] = PassThroughService.from_checked(
-            _sharing(service, built),
-            evaluation.facts,
-            evaluation.findings_of(service.name),
-            stack.paths[service.name],
-            opts=opts,
-            after=[namespace] if namespace is not None else [],
-        )
-
-    for service in stack.services:
-        component = built[service.name]
-        pulumi.export(
-            service.name,
-            {
-                "service_name": component.service_name,
-                "namespace": component.namespace,
-                "elb_id": component.elb_id,
-                "load_balancer_ip": component.load_balancer_ip,
-                "public_ip": component.public_ip,
-                "annotations": component.annotations,
-            },
-        )
+    _declare(stack, evaluation, huaweicloud, stack.services)

@@ -116,6 +116,15 @@ RULES = [
         "docs/reliability.md",
     ),
     Rule(
+        "PT913",
+        E,
+        "the policy pack could not run over the plan",
+        "`--policy-pack` runs the pack's policies over every planned resource; when the pack itself raises, "
+        "none of its policies was checked, and a clean result would be a false one. The plan is still shown.",
+        "Run `pulumi preview --policy-pack ./policy` to see the pack's own error, or report it with this message.",
+        "docs/reliability.md",
+    ),
+    Rule(
         "PT930",
         E,
         "shareWith an autocreated ELB whose id CCE did not write back",
