@@ -23,7 +23,7 @@ from cce_passthrough.cli.main import main
 from cce_passthrough.live import probe
 from cce_passthrough.live.huawei import RetryPolicy
 from cce_passthrough.live.kube import Timeouts
-from cce_passthrough.live.verify import Timing
+from cce_passthrough.live.verify_settings import Timing
 from helpers import ROOT
 from live.fake_http import wait_until
 from live.fake_huawei import ACCESS_KEY, PROJECT_ID, SECRET_KEY, FakeHuaweiCloud, huawei_error

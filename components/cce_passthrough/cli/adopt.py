@@ -1,6 +1,6 @@
 """`cce-passthrough adopt`: an existing Service and its Deployment as a stack entry and a `pulumi import
 --file` document, checked by running the real program offline with the entry and computing the plan the
-first preview after the import would show (`live.adopt`, `live.k8splan`)."""
+first preview after the import would show (`live.adopt`, `live.adopt_round_trip`, `live.k8splan`)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,15 @@ import yaml
 
 from ..core.diagnostics import Diagnostic, Severity, sort_key
 from ..core.model import ServiceConfig
-from ..live.adopt import (
+from ..live.adopt import entry_from_live, find_deployment
+from ..live.adopt_import_file import (
     COMPONENT_TYPE,
     DEPLOYMENT_TYPE,
     SERVICE_TYPE,
     PlannedObject,
-    declared,
-    entry_from_live,
-    find_deployment,
     import_document,
-    round_trip_findings,
 )
+from ..live.adopt_round_trip import declared, round_trip_findings
 from ..live.stackfile import SERVICES_KEY, StackFileRefusedError, read_regular
 from ..offline.plan import PlannedResource, PlanResult
 from ..rules.catalogue import rule

@@ -17,7 +17,8 @@ from typing import Any, TextIO
 from ..live.errors import LiveError
 from ..live.huawei import RetryPolicy
 from ..live.kube import Timeouts
-from ..live.verify import ClusterFacts, Options, Outcome, Report, Timing, Verdict
+from ..live.verify import Outcome, Report, Verdict
+from ..live.verify_settings import ClusterFacts, Options, Timing
 from .exits import EXIT_UNUSABLE
 
 # Tests replace these with sub-second polls, timeouts and backoffs against the fake servers.
@@ -55,7 +56,7 @@ class ProgressDisplay:
 
 
 def _load_outputs(path: Path) -> dict[str, Any]:
-    from ..live.verify import targets_from_outputs
+    from ..live.verify_targets import targets_from_outputs
 
     try:
         with path.open("rb") as handle:
@@ -103,7 +104,8 @@ def run_verify(args: argparse.Namespace) -> int:
     from ..live.huawei import HuaweiCloud, resolve_credentials
     from ..live.kube import connect, resolve_kubeconfig
     from ..live.stackconfig import StackConfig
-    from ..live.verify import read_target, verify
+    from ..live.verify import verify
+    from ..live.verify_targets import read_target
     from .extras import missing_extra
 
     missing = missing_extra("verify")

@@ -9,11 +9,12 @@ Three steps, all pure:
    of the Service's name...).
 2. The caller runs the real program offline with that entry (`cce-passthrough preview`'s code path) and
    hands back the Deployment and Service as planned.
-3. `round_trip_findings` computes the plan `pulumi preview` shows after `pulumi import` of the live
-   objects (`k8splan`): every change it would make is a finding (PT530 replace, PT531 update in place),
-   and so is every live value the component leaves to the cluster but that differs from the default
-   (PT532), so nothing the component cannot express is dropped silently. `import_document` builds the
-   import file from the same planned resources, so names, parents and the provider match the program.
+3. `round_trip_findings` (`adopt_round_trip`) computes the plan `pulumi preview` shows after `pulumi
+   import` of the live objects (`k8splan`): every change it would make is a finding (PT530 replace,
+   PT531 update in place), and so is every live value the component leaves to the cluster but that
+   differs from the default (PT532), so nothing the component cannot express is dropped silently.
+   `import_document` (`adopt_import_file`) builds the import file from the same planned resources, so
+   names, parents and the provider match the program.
 """
 
 from __future__ import annotations
@@ -26,19 +27,10 @@ from typing import Any
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
 from ..core.model import ELB_CLASS_VALUES, ServiceConfig
-from ..core.ownership import (
-    CCE_WRITTEN_ANNOTATIONS,
-    DEPLOYMENT_DEFAULTS,
-    ClusterField,
-    image_pull_policy_default,
-    service_cluster_fields,
-)
+from ..core.ownership import CCE_WRITTEN_ANNOTATIONS
 from ..rules.catalogue import rule
-from .k8splan import LAST_APPLIED, Declared, Operation, imported_inputs, parse_path, plan_after_import
+from .k8splan import LAST_APPLIED
 
-DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment"
-SERVICE_TYPE = "kubernetes:core/v1:Service"
-COMPONENT_TYPE = "cce-passthrough:index:PassThroughService"
 _CLASS_NAMES = {"union": "shared", "performance": "dedicated"}
 
 
@@ -61,7 +53,7 @@ def _get(value: Any, *path: str | int) -> Any:
     return value
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def as_dict(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
@@ -71,12 +63,12 @@ def find_deployment(
     """The Deployment named like the Service (the component names both alike), or None and the names of
     Deployments whose pods the Service selects."""
     name = _get(service, "metadata", "name")
-    selector = _dict(_get(service, "spec", "selector"))
+    selector = as_dict(_get(service, "spec", "selector"))
     others = []
     for deployment in deployments:
         if _get(deployment, "metadata", "name") == name:
             return deployment, []
-        labels = _dict(_get(deployment, "spec", "template", "metadata", "labels"))
+        labels = as_dict(_get(deployment, "spec", "template", "metadata", "labels"))
         if selector and all(labels.get(k) == v for k, v in selector.items()):
             others.append(str(_get(deployment, "metadata", "name")))
     return None, sorted(others)
@@ -111,11 +103,11 @@ def entry_from_live(
         )
         return Adoption(None, findings)
 
-    annotations = {str(k): str(v) for k, v in _dict(_get(service, "metadata", "annotations")).items()}
-    template = _dict(_get(deployment, "spec", "template"))
-    pod = _dict(template.get("spec"))
+    annotations = {str(k): str(v) for k, v in as_dict(_get(service, "metadata", "annotations")).items()}
+    template = as_dict(_get(deployment, "spec", "template"))
+    pod = as_dict(template.get("spec"))
     containers = pod.get("containers") if isinstance(pod.get("containers"), list) else []
-    container = _dict(containers[0]) if containers else {}
+    container = as_dict(containers[0]) if containers else {}
     entry: dict[str, Any] = {"name": name, "namespace": namespace, "image": container.get("image", "")}
     replicas = _get(deployment, "spec", "replicas")
     entry["replicas"] = replicas if isinstance(replicas, int) else 1
@@ -138,7 +130,7 @@ def entry_from_live(
     entry["ports"] = ports
 
     resources = {
-        k: v for k, v in _dict(container.get("resources")).items() if k in ("requests", "limits") and v
+        k: v for k, v in as_dict(container.get("resources")).items() if k in ("requests", "limits") and v
     }
     if resources:
         entry["resources"] = resources
@@ -152,12 +144,12 @@ def entry_from_live(
     if host_network:
         entry["hostNetwork"] = True
 
-    labels = _dict(_get(template, "metadata", "labels"))
+    labels = as_dict(_get(template, "metadata", "labels"))
     entry["labels"] = labels
-    service_labels = _dict(_get(service, "metadata", "labels"))
+    service_labels = as_dict(_get(service, "metadata", "labels"))
     if service_labels != labels:
         entry["serviceLabels"] = service_labels
-    deployment_labels = _dict(_get(deployment, "metadata", "labels"))
+    deployment_labels = as_dict(_get(deployment, "metadata", "labels"))
     if deployment_labels != labels:
         entry["deploymentLabels"] = deployment_labels
     match_labels = _get(deployment, "spec", "selector", "matchLabels")
@@ -248,168 +240,3 @@ def _first_error(exc: ValueError) -> str:
         first = errors()[0]
         return f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg')}"
     return str(exc)
-
-
-# --- the round trip ----------------------------------------------------------------------------------
-
-
-def declared(kind: str, inputs: Mapping[str, Any], ignore: Sequence[str], replace: Sequence[str]) -> Declared:
-    return Declared(kind, inputs, tuple(ignore), tuple(replace))
-
-
-def round_trip_findings(
-    resource: str,
-    prefix: str,
-    live_service: Mapping[str, Any],
-    live_deployment: Mapping[str, Any],
-    planned_service: Declared,
-    planned_deployment: Declared,
-    service: ServiceConfig,
-) -> list[Diagnostic]:
-    """What the first preview after `pulumi import` of both objects would do, as findings; none when the
-    plan changes nothing and every value the cluster keeps is its default."""
-    findings: list[Diagnostic] = []
-    for label, live, planned in (
-        ("Service", live_service, planned_service),
-        ("Deployment", live_deployment, planned_deployment),
-    ):
-        step = plan_after_import(live, planned)
-        if step.operation is Operation.SAME:
-            continue
-        for change in step.changes:
-            found, verb = (
-                (rule("PT530"), "replace") if change.replaces else (rule("PT531"), "change in place")
-            )
-            findings.append(
-                found.finding(
-                    resource,
-                    prefix or resource,
-                    f"after `pulumi import`, the plan would {verb} the {label}: {change.path} "
-                    f"{_describe(change.before, change.after)}.",
-                )
-            )
-    annotations = _dict(planned_service.inputs.get("metadata", {})).get("annotations") or {}
-    service_fields = service_cluster_fields(service, annotations)
-    findings += _kept(resource, prefix, "Service", live_service, service_fields)
-    findings += _kept(resource, prefix, "Deployment", live_deployment, _deployment_fields(service))
-    return findings
-
-
-def _deployment_fields(service: ServiceConfig) -> list[ClusterField]:
-    fields = []
-    for f in DEPLOYMENT_DEFAULTS:
-        if f.path.endswith("imagePullPolicy"):
-            f = ClusterField(f.path, image_pull_policy_default(service.image))
-        fields.append(f)
-    return fields
-
-
-def _kept(
-    resource: str, prefix: str, label: str, live: Mapping[str, Any], fields: Sequence[ClusterField]
-) -> list[Diagnostic]:
-    """Live values the component leaves to the cluster that are not the cluster's own default: kept as they
-    are by the import, but not expressed in the stack."""
-    recorded = imported_inputs(live)
-    found = []
-    for cluster_field in fields:
-        if cluster_field.default is None:
-            continue
-        value = _at(recorded, cluster_field.path)
-        if value is _ABSENT or value == cluster_field.default:
-            continue
-        found.append(
-            rule("PT532").finding(
-                resource,
-                prefix or resource,
-                f"the live {label} has {cluster_field.path} = {json.dumps(value)} (default "
-                f"{json.dumps(cluster_field.default)}); the stack cannot express it, so Pulumi keeps it as it "
-                "is and never manages it.",
-            )
-        )
-    return found
-
-
-_ABSENT: Any = object()
-
-
-def _at(value: Any, path: str) -> Any:
-    for part in parse_path(path):
-        if isinstance(part, int):
-            if not isinstance(value, list) or part >= len(value):
-                return _ABSENT
-            value = value[part]
-        elif isinstance(value, Mapping) and part in value:
-            value = value[part]
-        else:
-            return _ABSENT
-    return value
-
-
-def _describe(before: Any, after: Any) -> str:
-    def short(value: Any) -> str:
-        text = json.dumps(value, sort_keys=True)
-        return text if len(text) <= 80 else text[:79] + "…"
-
-    if after is None:
-        return f"(live {short(before)}) would be removed"
-    if before is None:
-        return f"would be set to {short(after)}"
-    return f"would go from {short(before)} to {short(after)}"
-
-
-# --- the import file ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlannedObject:
-    """What the import file needs of a planned resource: its type, name, URN, parent and provider."""
-
-    type: str
-    name: str
-    urn: str
-    parent: str | None
-    provider: str | None
-
-
-_STACK_TYPE_PREFIX = "pulumi:pulumi:Stack$"
-
-
-def engine_urn(urn: str) -> str:
-    """The URN the engine gives: the SDK's mock monitor qualifies top-level types with the root stack's
-    (`pulumi:pulumi:Stack$...`), the engine does not."""
-    parts = urn.split("::")
-    if len(parts) >= 4 and parts[2].startswith(_STACK_TYPE_PREFIX):
-        parts[2] = parts[2][len(_STACK_TYPE_PREFIX) :]
-    return "::".join(parts)
-
-
-def import_document(
-    component: PlannedObject, children: Sequence[PlannedObject], ids: Mapping[str, str]
-) -> dict[str, Any]:
-    """`pulumi import --file` input: the component (no id, `component: true`) and its Deployment and Service
-    under it, with the program's Kubernetes provider, so that the imported state is the program's own.
-    `ids`: resource name -> `namespace/name`."""
-    name_table: dict[str, str] = {}
-    resources: list[dict[str, Any]] = [{"type": component.type, "name": component.name, "component": True}]
-    if component.parent and "::pulumi:pulumi:Stack::" not in component.parent:
-        name_table["parent"] = engine_urn(component.parent)
-        resources[0]["parent"] = "parent"
-    for child in children:
-        item: dict[str, Any] = {
-            "type": child.type,
-            "name": child.name,
-            "id": ids[child.name],
-            "parent": component.name,
-        }
-        if child.provider:
-            urn = child.provider.split("::")[:-1]
-            provider_urn = "::".join(urn) if urn and urn[0].startswith("urn:pulumi:") else child.provider
-            provider_urn = engine_urn(provider_urn)
-            provider_name = provider_urn.rsplit("::", 1)[-1]
-            name_table.setdefault(provider_name, provider_urn)
-            item["provider"] = provider_name
-        resources.append(item)
-    document: dict[str, Any] = {"resources": resources}
-    if name_table:
-        document["nameTable"] = name_table
-    return document
