@@ -388,8 +388,9 @@ def run_cli() -> Any:
 
 @dataclass
 class FuzzBucket:
-    """One bootstrapped bucket for a whole fuzzing test; each example writes under its own prefix."""
+    """One bucket for a whole fuzzing test, versioned; each example writes under its own prefix."""
 
+    server: S3Server
     client: Any
     name: str
     args: list[str]
@@ -398,6 +399,15 @@ class FuzzBucket:
     def fresh_prefix(self) -> str:
         self.count += 1
         return f"example-{self.count}/"
+
+    def clear(self) -> None:
+        """Forget everything moto stores (it keeps every version in memory; a long run would fill it).
+
+        Listing and deleting would not do: moto cannot list a key holding a control character.
+        """
+        self.server.control("/moto-api/reset", b"")
+        self.client.create_bucket(Bucket=self.name)
+        self.client.put_bucket_versioning(Bucket=self.name, VersioningConfiguration={"Status": "Enabled"})
 
     def put(self, key: str, body: bytes) -> str:
         """The new version's id; a key moto cannot store (a newline in it) is stored under a cleaned name."""
@@ -414,4 +424,4 @@ class FuzzBucket:
 def fuzz_bucket(s3_server: S3Server, s3_client: Any, bucket_name: str, run_cli: Any) -> FuzzBucket:
     args = ["--bucket", bucket_name, "--region", REGION, "--endpoint", s3_server.endpoint]
     assert run_cli(["bootstrap", *args])[0] == 0
-    return FuzzBucket(s3_client, bucket_name, args)
+    return FuzzBucket(s3_server, s3_client, bucket_name, args)

@@ -400,16 +400,19 @@ def test_check_versions_restore_over_any_bucket_contents(
 ) -> None:
     """Whatever a bucket holds, through moto's server on 127.0.0.1: a report, a refusal, or one line."""
     prefix = fuzz_bucket.fresh_prefix()
-    for name, blob in objects:
-        fuzz_bucket.put(prefix + name, blob)
-    for name, blob in locks:
-        fuzz_bucket.put(f"{prefix}.pulumi/locks/organization/p/s/{name}.json", blob)
-    if meta is not None:
-        fuzz_bucket.put(prefix + ".pulumi/meta.yaml", meta)
-    state_key = prefix + ".pulumi/stacks/p/s.json"
-    version = fuzz_bucket.put(state_key, b"{}")
-    args = [*fuzz_bucket.args, "--prefix", prefix.rstrip("/")]
-    assert_clean(*run_cli(["check", *args]))
-    assert_clean(*run_cli(["versions", *args, f"--key={prefix + key}"]))
-    assert_clean(*run_cli(["restore", *args, f"--key={prefix + key}", f"--version-id={version}"]))
-    assert_clean(*run_cli(["restore", *args, f"--key={state_key}", f"--version-id={version}", "--force"]))
+    try:
+        for name, blob in objects:
+            fuzz_bucket.put(prefix + name, blob)
+        for name, blob in locks:
+            fuzz_bucket.put(f"{prefix}.pulumi/locks/organization/p/s/{name}.json", blob)
+        if meta is not None:
+            fuzz_bucket.put(prefix + ".pulumi/meta.yaml", meta)
+        state_key = prefix + ".pulumi/stacks/p/s.json"
+        version = fuzz_bucket.put(state_key, b"{}")
+        args = [*fuzz_bucket.args, "--prefix", prefix.rstrip("/")]
+        assert_clean(*run_cli(["check", *args]))
+        assert_clean(*run_cli(["versions", *args, f"--key={prefix + key}"]))
+        assert_clean(*run_cli(["restore", *args, f"--key={prefix + key}", f"--version-id={version}"]))
+        assert_clean(*run_cli(["restore", *args, f"--key={state_key}", f"--version-id={version}", "--force"]))
+    finally:
+        fuzz_bucket.clear()
