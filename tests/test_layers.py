@@ -69,6 +69,16 @@ def test_every_folder_of_the_package_is_a_known_layer() -> None:
     assert folders <= set(MAY_IMPORT)
 
 
+# Folders of tests/ that hold no tests of a layer: the support package and the data the tests read.
+TEST_SUPPORT_FOLDERS = frozenset({"helpers", "fixtures", "corpus"})
+
+
+def test_every_folder_of_tests_is_a_layer_or_support() -> None:
+    # A folder left with only __pycache__ after its files moved holds no tests: only Python files count.
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("*.py"))}
+    assert sorted(folders - TEST_SUPPORT_FOLDERS - set(MAY_IMPORT)) == []
+
+
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE_DIR)))
 def test_each_layer_imports_only_the_layers_below_it(path: Path) -> None:
     layer = _layer(_module_name(path))
