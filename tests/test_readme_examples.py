@@ -223,7 +223,7 @@ def _model_keys() -> set[str]:
         return found
 
     return (
-        {"kubeconfig", "createNamespaces"}
+        {"kubeconfig", "createNamespaces", "production"}
         | walk(model.ClusterConfig, "cluster.")
         | walk(model.ServiceConfig, "services[].")
     )

@@ -102,7 +102,7 @@ def _model_keys(root: type[BaseModel], seen: set[type[BaseModel]] | None = None)
 
 
 def test_every_key_a_stack_file_can_hold_has_an_example() -> None:
-    keys = {"cluster", "services", "createNamespaces"}
+    keys = {"cluster", "services", "createNamespaces", "production"}
     keys |= _model_keys(model.ClusterConfig) | _model_keys(model.ServiceConfig)
     keys -= {"service"}  # SharedElbRef: component args, never config
     keys -= {"elbId", "loadBalancerIp", "publicIp"}

@@ -191,10 +191,12 @@ class ParsedStack:
     create_namespaces: bool | None = None
     """`createNamespaces`: True, the stack creates its services' namespaces; False, they exist already;
     None, not said (a preview then notes the namespaces the cluster must already have)."""
+    production: bool = False
+    """`production: true`: what the stack creates in the cloud is protected unless a service says not."""
 
 
 # Every key of the `cce-passthrough:` config namespace the program reads.
-NAMESPACE_KEYS = ("cluster", "services", "createNamespaces", "kubeconfig")
+NAMESPACE_KEYS = ("cluster", "services", "createNamespaces", "production", "kubeconfig")
 
 
 def check_namespace_keys(keys: Iterable[str]) -> list[Diagnostic]:
@@ -216,18 +218,38 @@ def check_namespace_keys(keys: Iterable[str]) -> list[Diagnostic]:
 
 def parse_create_namespaces(raw: str | None) -> tuple[bool | None, list[Diagnostic]]:
     """`cce-passthrough:createNamespaces` as the program reads it: config text, `true` or `false`."""
+    return _parse_flag(
+        "createNamespaces",
+        raw,
+        "Write createNamespaces: true to have the stack create its namespaces, or false when they exist.",
+    )
+
+
+def parse_production(raw: str | None) -> tuple[bool, list[Diagnostic]]:
+    """`cce-passthrough:production`: unset is false."""
+    flag, diags = _parse_flag(
+        "production",
+        raw,
+        "Write production: true for a stack whose ELB, EIP and bandwidth must be protected, else false.",
+    )
+    return bool(flag), diags
+
+
+def _parse_flag(key: str, raw: str | None, fix: str) -> tuple[bool | None, list[Diagnostic]]:
     if raw is None:
         return None, []
     if raw in ("true", "false"):
         return raw == "true", []
-    return None, [
-        rule("PT902").finding(
-            None,
-            "createNamespaces",
-            f"createNamespaces must be true or false (got {raw!r}).",
-            "Write createNamespaces: true to have the stack create its namespaces, or false when they exist.",
-        )
-    ]
+    return None, [rule("PT902").finding(None, key, f"{key} must be true or false (got {raw!r}).", fix)]
+
+
+def _protected_in_production(service: ServiceConfig) -> ServiceConfig:
+    """A managed ELB whose stack is production is protected unless `protect` is said (PT218 if false)."""
+    managed = service.elb.managed
+    if managed is None or "protect" in managed.model_fields_set:
+        return service
+    elb = service.elb.model_copy(update={"managed": managed.model_copy(update={"protect": True})})
+    return service.model_copy(update={"elb": elb})
 
 
 def parse_stack(
@@ -235,12 +257,14 @@ def parse_stack(
     services: object,
     create_namespaces: str | None = None,
     namespace_keys: Iterable[str] = (),
+    production: str | None = None,
 ) -> ParsedStack:
     """The `cce-passthrough:` config namespace (`cluster`, `services` as objects, `createNamespaces` as
     config text); None means the key is absent. `namespace_keys`: every key set in the namespace
     (without `cce-passthrough:`), each checked."""
     create, diags = parse_create_namespaces(create_namespaces)
-    diags = check_namespace_keys(namespace_keys) + diags
+    is_production, found_production = parse_production(production)
+    diags = check_namespace_keys(namespace_keys) + diags + found_production
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
         diags.append(missing(None, "cluster", *missing_key(("cluster",))))
@@ -273,9 +297,9 @@ def parse_stack(
                     )
                 )
             elif service is not None:
-                parsed.append(service)
+                parsed.append(_protected_in_production(service) if is_production else service)
                 paths[service.name] = prefix
-    return ParsedStack(parsed_cluster, parsed, diags, paths, create)
+    return ParsedStack(parsed_cluster, parsed, diags, paths, create, is_production)
 
 
 def parse_component_args(name: str, args: Mapping[str, Any]) -> ParsedStack:

@@ -14,6 +14,7 @@ EXAMPLES: dict[str, str] = {
     "services": "services: [{name: web, image: nginx:latest, ports: [{name: http, port: 80}], "
     "elb: {class: shared, autocreate: {type: inner, name: web-elb}}}]",
     "createNamespaces": "createNamespaces: true",
+    "production": "production: true",
     # cluster
     "lookup": "lookup: false",
     "version": "version: v1.28",

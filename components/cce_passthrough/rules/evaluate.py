@@ -14,6 +14,7 @@ from ..core.model import ClusterFacts, ServiceConfig
 from .access import AccessMatrix, stack_access
 from .checks.elb_location import looked_up_elb_findings
 from .checks.namespaces import check_namespaces
+from .checks.protection import check_production_protection
 from .checks.service import check_service
 from .checks.stack import check_cross_service
 from .cloud import Cloud
@@ -59,6 +60,7 @@ def evaluate(stack: ParsedStack, cloud: Cloud | None = None) -> Evaluation:
     cross = check_cross_service(stack.services, facts, stack.paths)
     findings += cross
     findings += check_namespaces(stack)
+    findings += check_production_protection(stack.services, stack.paths, stack.production)
     if cloud is not None and stack.cluster is not None and stack.cluster.lookup and facts is not None:
         for service in stack.services:
             findings += looked_up_elb_findings(service, facts, cloud, stack.paths.get(service.name, ""))

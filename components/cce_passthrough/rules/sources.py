@@ -187,6 +187,14 @@ PULUMI_OUTPUTS = Source(
     "Inputs and outputs: values unknown during preview (Pulumi documentation)",
     "https://www.pulumi.com/docs/iac/concepts/inputs-outputs/",
 )
+PULUMI_PROTECT = Source(
+    "Resource option protect (Pulumi documentation)",
+    "https://www.pulumi.com/docs/iac/concepts/options/protect/",
+)
+PULUMI_REPLACE_ON_CHANGES = Source(
+    "Resource option replaceOnChanges (Pulumi documentation)",
+    "https://www.pulumi.com/docs/iac/concepts/options/replaceonchanges/",
+)
 
 # This project's own contract, for the rules about its configuration rather than about CCE.
 README_CONFIG = Source(

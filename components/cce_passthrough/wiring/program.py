@@ -207,6 +207,7 @@ def main() -> None:
         project.get_object("services"),
         project.get("createNamespaces"),
         namespace_keys=_namespace_keys(),
+        production=project.get("production"),
     )
     stack = replace(stack, diagnostics=stack.diagnostics + plain_text_credentials(_credentials()))
     huaweicloud = _HuaweiCloud()

@@ -153,4 +153,16 @@ RULES = [
         "Huawei Cloud).",
         (src.OTC_ANN, src.HW_DRAWER_CHARGE, src.HW_DRAWER_BWNAME),
     ),
+    Rule(
+        "PT218",
+        W,
+        "managed ELB, EIP or bandwidth left unprotected in a production stack, or unprotected by this plan",
+        "Pulumi's protect option makes the engine refuse to delete a resource (pulumi destroy, a removed "
+        "service, a replacement) until it is unprotected first. A stack marked production: true protects "
+        "what it creates in the cloud unless elb.managed.protect says false; a plan that turns protect off "
+        "where the previous state had it lets the next change delete the ELB and release its EIP.",
+        "Remove protect: false from elb.managed (or set protect: true), or set production: false for a "
+        "stack that may be destroyed.",
+        (src.PULUMI_PROTECT, src.README_CONFIG),
+    ),
 ]
