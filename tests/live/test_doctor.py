@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from cce_passthrough.core.diagnostics import Diagnostic, Severity
-from cce_passthrough.live.doctor import LiveReads, Reader, diagnose
+from cce_passthrough.live.doctor import diagnose
 from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials, RetryPolicy
 from cce_passthrough.live.kube import Kube, Timeouts, connect, resolve_kubeconfig
+from cce_passthrough.live.reads import LiveReads, Reader
 from cce_passthrough.rules.config import parse_stack
 from helpers import service
 from live.fake_http import Response

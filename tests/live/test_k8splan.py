@@ -10,15 +10,12 @@ from typing import Any
 
 import pytest
 
+from cce_passthrough.live.k8sdiff import DiffKind, format_path, merge_patch, parse_path
 from cce_passthrough.live.k8splan import (
     Declared,
-    DiffKind,
     Operation,
     apply_ignore_changes,
-    format_path,
     imported_inputs,
-    merge_patch,
-    parse_path,
     plan_after_import,
     plan_after_refresh,
     prune,

@@ -8,7 +8,7 @@ import json
 import sys
 
 from ..core.diagnostics import Diagnostic, Severity, sort_key
-from ..live.doctor import LiveReads
+from ..live.reads import LiveReads
 from .doctor_parser import CLUSTER_ID_KEY
 from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
@@ -43,10 +43,11 @@ def render_text(reads: LiveReads, findings: list[Diagnostic]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..live.doctor import Reader, diagnose
+    from ..live.doctor import diagnose
     from ..live.errors import LiveError
     from ..live.huawei import HuaweiCloud, resolve_credentials
     from ..live.kube import connect, resolve_kubeconfig
+    from ..live.reads import Reader
     from ..live.stackconfig import StackConfig
     from ..offline.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
     from ..rules.config import parse_stack
