@@ -58,6 +58,17 @@ class _ConfigModel(BaseModel):
 
 
 class ClusterConfig(_ConfigModel):
+    # Keys (snake_case) whose value a shape finding already rejected, as ServiceConfig keeps them: the
+    # rule that requires a key must not report a misspelt or mistyped one a second time as missing.
+    _rejected: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def rejected(self, key: str) -> bool:
+        return key in self._rejected
+
+    def with_rejected(self, keys: frozenset[str]) -> ClusterConfig:
+        self._rejected = self._rejected | keys
+        return self
+
     name: str | None = None
     lookup: bool = False
     version: str | None = None

@@ -133,21 +133,80 @@ def _validate(
     try:
         return model.model_validate(raw), []
     except ValidationError as exc:
-        diags = [_diagnostic(model, prefix, resource, err) for err in exc.errors()]
-        rejected = _rejected_paths(model, exc.errors())
+        problems = _one_per_union(model, raw, exc.errors())
+        diags = [_diagnostic(model, prefix, resource, err) for err in problems]
+        rejected = _rejected_paths(model, problems)
         pruned = copy.deepcopy(raw)
         for _ in range(5):
-            if not all(_prune(pruned, tuple(err["loc"])) for err in exc.errors()):
+            if not all(_prune(pruned, tuple(err["loc"])) for err in problems):
                 return None, diags
             try:
                 parsed = model.model_validate(pruned)
             except ValidationError as again:
-                exc = again
+                problems = _one_per_union(model, pruned, again.errors())
                 continue
-            if isinstance(parsed, ServiceConfig):
+            if isinstance(parsed, (ServiceConfig, ClusterConfig)):
                 parsed = parsed.with_rejected(rejected)
             return parsed, diags
         return None, diags
+
+
+def _several_types(annotation: Any) -> bool:
+    """`int | str`, `str | SharedElbRef | None`: pydantic reports each member's error under its own tag."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    return sum(arg is not type(None) for arg in typing.get_args(annotation)) > 1
+
+
+def _union_tag_index(root: type[BaseModel], loc: Loc) -> int | None:
+    """Where in `loc` pydantic put the tag of a union's member (`function-before[...]`, `str`), if anywhere."""
+    model: type[BaseModel] | None = root
+    union_before = False
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            continue
+        if union_before:
+            return index
+        fields = {info.alias or name: info for name, info in model.model_fields.items()} if model else {}
+        info = fields.get(part) or (model.model_fields.get(part) if model else None)
+        if info is None:
+            model = None  # a key of a mapping, or an unknown key
+            continue
+        union_before = _several_types(info.annotation)
+        model = _nested_model(info.annotation)
+    return None
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _one_per_union(
+    root: type[BaseModel], raw: Any, errors: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """pydantic's errors, those of a value that fits no member of a union merged into one at the value:
+    `targetPort: [8080, 8081]` is one mistake, not one per type targetPort may have."""
+    problems: list[dict[str, Any]] = []
+    unions: dict[Loc, dict[str, Any]] = {}
+    for err in errors:
+        loc: Loc = tuple(err["loc"])
+        tag = _union_tag_index(root, loc)
+        if tag is None:
+            problems.append(dict(err))
+            continue
+        at = loc[:tag]
+        kind = err["type"] if len(loc) == tag + 1 else "model_type"
+        if at in unions:
+            unions[at]["ctx"]["kinds"].append(kind)
+            continue
+        unions[at] = {"loc": at, "type": "union_type", "input": _value_at(raw, at), "ctx": {"kinds": [kind]}}
+        problems.append(unions[at])
+    return problems
 
 
 def _prune(data: Any, loc: Loc) -> bool:

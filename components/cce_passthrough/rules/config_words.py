@@ -147,6 +147,9 @@ def wrong_value(err: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "literal_error":
         expected = str((err.get("ctx") or {}).get("expected", "")).replace("'", "")
         message = f"{what} must be {expected} (got {shown(given)})."
+    elif kind == "union_type":
+        kinds = dict.fromkeys(_KINDS.get(k, "another type") for k in err["ctx"]["kinds"])
+        message = f"{what} must be {' or '.join(kinds)} (got {shown(given)})."
     elif kind in _KINDS:
         message = f"{what} must be {_KINDS[kind]} (got {shown(given)})."
         if kind.startswith("int") and isinstance(given, str) and given.strip().lstrip("-").isdigit():

@@ -30,6 +30,8 @@ def cluster_facts(
     if cloud is None:
         raise ValueError("cluster.lookup is on: evaluating this stack needs a Cloud to read")
     if not cluster.name:
+        if cluster.rejected("name"):
+            return None, []  # its shape finding says what is wrong with it
         return None, [
             missing(None, f"{prefix}.name", "cluster.name is required when cluster.lookup is true.")
         ]
@@ -50,7 +52,7 @@ def declared_facts(
     """Facts from config alone (lookup off): version, flavor and kubeProxyMode are required."""
     diags: list[Diagnostic] = []
     for key, value in (("version", cluster.version), ("flavor", cluster.flavor)):
-        if value is None:
+        if value is None and not cluster.rejected(key):
             diags.append(
                 missing(
                     None,
@@ -90,7 +92,7 @@ def _network_matches_flavor(cluster: ClusterConfig, flavor: Flavor, prefix: str)
 
 
 def _require_kube_proxy_mode(cluster: ClusterConfig, prefix: str) -> list[Diagnostic]:
-    if cluster.kube_proxy_mode is not None:
+    if cluster.kube_proxy_mode is not None or cluster.rejected("kube_proxy_mode"):
         return []
     return [
         missing(

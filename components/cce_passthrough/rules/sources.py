@@ -167,6 +167,10 @@ K8S_NAMES = Source(
     "Object names: DNS-1123 labels, DNS-1035 labels (Kubernetes documentation)",
     "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/",
 )
+K8S_QUANTITY = Source(
+    "Quantity: the serialization format of resource requests and limits (Kubernetes API reference)",
+    "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/",
+)
 K8S_CONTAINER_PORT = Source(
     "ContainerPort: name must be an IANA_SVC_NAME, at most 15 characters (Kubernetes API reference)",
     "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",

@@ -13,9 +13,10 @@ RULES = [
         "Kubernetes rejects ports outside 1-65535, node ports outside 30000-32767 (0 or none: Kubernetes "
         "picks one), duplicate ports, Service port names that are not DNS-1123 labels and container port "
         "names that are not IANA service names of at most 15 characters. The component names each container "
-        "port after its Service port, so a name it reuses must satisfy both.",
-        "Correct the port, nodePort or name as the message says.",
-        (src.OTC_CREATE, src.K8S_SERVICE_PORT, src.K8S_CONTAINER_PORT, src.K8S_NAMES),
+        "port after its Service port, so a name it reuses must satisfy both. A resource request or limit "
+        "that is not a quantity (512MB) fails the Deployment.",
+        "Correct the port, nodePort, name or quantity as the message says.",
+        (src.OTC_CREATE, src.K8S_SERVICE_PORT, src.K8S_CONTAINER_PORT, src.K8S_NAMES, src.K8S_QUANTITY),
     ),
     Rule(
         "PT402",

@@ -15,7 +15,7 @@ from .elb_location import check_existing, check_managed_vpc
 from .elb_source import check_elb_source
 from .new_elb import check_autocreate, check_l7_flavor, check_managed
 from .spec import check_protocols, check_spec
-from .workload import check_labels
+from .workload import check_labels, check_resources
 
 Check = Callable[[ServiceConfig, ClusterFacts | None, str], Iterator[Diagnostic]]
 
@@ -35,6 +35,7 @@ SERVICE_CHECKS: tuple[Check, ...] = (
     check_annotation_conflicts,
     check_annotations_without_effect,
     check_labels,
+    check_resources,
 )
 
 

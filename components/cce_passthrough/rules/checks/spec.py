@@ -53,9 +53,13 @@ def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: st
             "a LoadBalancer Service needs at least one port.",
             "Add a port, e.g. {port: 80, targetPort: 80, protocol: TCP}.",
         )
-    seen_ports = Counter((p.port, p.protocol) for p in service.ports)
-    seen_names = Counter(p.name for p in service.ports if p.name)
+    # A port or name given twice is one mistake: the finding is on the second (and any later) one.
+    seen_ports: Counter[tuple[int, str]] = Counter()
+    seen_names: Counter[str] = Counter()
     for index, port in enumerate(service.ports):
+        seen_ports[(port.port, port.protocol)] += 1
+        if port.name:
+            seen_names[port.name] += 1
         where = _path(prefix, f"ports[{index}]")
         if not 1 <= port.port <= 65535:
             yield pt401.finding(
@@ -127,7 +131,9 @@ def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnost
     pt401 = rule("PT401")
     name = service.name
     container = workload.container_name(service)
-    if not is_dns_1123_label(container):
+    # Unset, the container is named after the service, whose own name finding says it all.
+    named_after_service = service.container_name is None and not is_dns_1035_label(name)
+    if not is_dns_1123_label(container) and not named_after_service:
         yield pt401.finding(
             name,
             _path(prefix, "containerName"),

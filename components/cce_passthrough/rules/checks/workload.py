@@ -1,5 +1,6 @@
-"""Label syntax of the workload's label maps: the API server refuses a Deployment or Service whose labels
-or selector break it, at `pulumi up`; here it is a finding at preview."""
+"""Label syntax of the workload's label maps and the quantities of its resources: the API server refuses a
+Deployment or Service whose labels, selector or resource quantities break it, at `pulumi up`; here it is a
+finding at preview."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from ...core.diagnostics import Diagnostic
+from ...core.diagnostics import Diagnostic, shown
 from ...core.model import ClusterFacts, ServiceConfig
 from ...core.paths import join as _path
 from .spec import invalid_spec
@@ -15,6 +16,12 @@ from .spec import invalid_spec
 # https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+# https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/: a signed decimal number,
+# then a binary-SI suffix, a decimal-SI one (n and u as the API server's parser also reads them) or an
+# exponent. `512MB`, `1.5 GiB` and `100 m` are not quantities.
+QUANTITY = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$")
+_QUANTITY_EXAMPLE = {"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"}
 
 # config key -> model field: every label map a stack can give
 LABEL_MAPS = {
@@ -54,3 +61,26 @@ def check_labels(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: 
                     f"{problem}.",
                     f"Use Kubernetes label syntax, e.g. {config_key}: {{app: {service.name}}}.",
                 )
+
+
+def check_resources(
+    service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str
+) -> Iterator[Diagnostic]:
+    if service.resources is None:
+        return
+    for group in ("requests", "limits"):
+        for resource, quantity in (getattr(service.resources, group) or {}).items():
+            if QUANTITY.match(quantity):
+                continue
+            key = (
+                resource
+                if re.fullmatch(r"[A-Za-z0-9_-]+", resource)
+                else json.dumps(resource, ensure_ascii=False)
+            )
+            yield invalid_spec(
+                service.name,
+                _path(prefix, f"resources.{group}.{key}" if key == resource else f"resources.{group}[{key}]"),
+                f"{shown(resource)}: {shown(quantity)} is not a Kubernetes quantity (a number, then an "
+                "optional suffix: Ki, Mi, Gi, Ti, Pi, Ei or m, k, M, G, T, P, E).",
+                f"Write it as a quantity, e.g. {resource}: {_QUANTITY_EXAMPLE.get(resource, '1')}.",
+            )
