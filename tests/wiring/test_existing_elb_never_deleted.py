@@ -22,6 +22,7 @@ from cce_passthrough.core import annotations as ann
 from cce_passthrough.offline.plan import PlanResult
 from cce_passthrough.offline.steps import PriorResource, Step, plan_steps
 from helpers import STANDARD_CLUSTER, run_stack, service, write_stack
+from helpers.state import state_of
 
 SHARED_ID = "1a2b3c4d-0000-4000-8000-00000000e1b1"
 OTHER_ID = "1a2b3c4d-0000-4000-8000-00000000e1b2"
@@ -75,23 +76,6 @@ def _run(tmp_path: Path, services: list[dict[str, Any]], preview: bool, run: str
     result, _ = run_stack(config_file=path, preview=preview)
     assert result.ok, [d.render() for d in result.diagnostics]
     return result
-
-
-def state_of(result: PlanResult) -> list[PriorResource]:
-    """The state `pulumi up` leaves: each registered resource with its id, each read one as external."""
-    assert not result.preview
-    return [
-        PriorResource(
-            urn=r.urn,
-            type=r.type,
-            id=f"{r.name}-id" if r.custom else None,
-            custom=r.custom,
-            external=r.action == "read",
-            protect=r.protect,
-            inputs=r.inputs,
-        )
-        for r in result.resources
-    ]
 
 
 def _mentions(value: Any, needle: str) -> bool:

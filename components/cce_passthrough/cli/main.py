@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
     preview.add_argument("--json", action="store_true", help="print one JSON object instead of the tree")
     preview.add_argument(
+        "--state", type=Path, help="the stack's previous state (pulumi stack export), to compare"
+    )
+    preview.add_argument(
         "--render",
         type=Path,
         default=None,
@@ -203,7 +206,9 @@ def _plan(args: argparse.Namespace) -> PlanResult | int:
     if gc.get_freeze_count() == 0:
         gc.freeze()
     try:
-        result = preview(args.project, stack=args.stack, config_file=args.config)
+        result = preview(
+            args.project, stack=args.stack, config_file=args.config, state=getattr(args, "state", None)
+        )
     except StackFileError as exc:
         if args.json:
             # stdout stays one JSON object, with the finding that stopped the command

@@ -26,6 +26,7 @@ from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, sort_key
 from ..core.secrets import SECRET, Masker
 from ..rules.config import wrong_type
+from ..rules.evaluate import Evaluation
 from ..wiring.publish import ConstraintViolation, listening
 from .plan import STACK_TYPE, PlannedResource, PlanResult
 from .values import canonical, mask_result, plain, secret_strings
@@ -210,6 +211,11 @@ async def _stack_outputs(secrets: set[str]) -> dict[str, Any]:
     return {key: await _resolve(value, secrets) for key, value in exported.items()}
 
 
+def _record_evaluation(result: PlanResult, evaluation: Evaluation) -> None:
+    result.access.update(evaluation.access())
+    result.service_paths.update(evaluation.stack.paths)
+
+
 class ProgramFailedError(Exception):
     """The program raised: its exception's type, and its message and traceback with every secret the
     run had in hand masked."""
@@ -291,7 +297,7 @@ def run_program(
 
         captured: list[Diagnostic] = []
         try:
-            with listening(captured.append, lambda evaluation: result.access.update(evaluation.access())):
+            with listening(captured.append, lambda evaluation: _record_evaluation(result, evaluation)):
                 program()
         except ConstraintViolation:
             pass  # every finding reached `captured` before the raise

@@ -52,6 +52,8 @@ class PlanResult:
     against; its facts configure `--policy-pack`)."""
     access: dict[str, AccessMatrix] = field(default_factory=dict)
     """Each service's access matrix, from the program's own evaluation (empty when the facts had errors)."""
+    service_paths: dict[str, str] = field(default_factory=dict)
+    """Each service's config path (`services[1]`), from the program's own evaluation."""
     secrets: set[str] = field(default_factory=set, repr=False)
     """Plain text of every secret seen (secret config, secret inputs and outputs); masked everywhere."""
 

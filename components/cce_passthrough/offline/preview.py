@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.diagnostics import sort_key
 from ..core.model import TURBO_NETWORK_TYPE
 from ..wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from .engine import OfflineMocks, run_program
 from .plan import PlanResult
+from .prior_state import read_state, safety_findings
 from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
+from .values import mask_result
 
 
 class DeclaredFacts:
@@ -45,17 +48,22 @@ def preview(
     config_file: Path | None = None,
     preview: bool = True,
     secrets: Mapping[str, str] | None = None,
+    state: Path | None = None,
 ) -> PlanResult:
     """Raises StackFileError when the project or stack file cannot be read.
 
     `secrets`: decrypted values of secret config keys (`namespace:key` -> plain text) for a caller that
     can decrypt them, tests above all; offline, a `secure:` value is otherwise the placeholder
-    "[secret]". Either way the value is a secret to the program and masked in every output."""
+    "[secret]". Either way the value is a secret to the program and masked in every output.
+
+    `state`: the stack's previous state (`pulumi stack export`); the plan is then compared with it and
+    says what it would replace, delete or unprotect of what the user owns (PT217, PT218)."""
     project = load_project(project_dir)
     stack_file = config_file if config_file is not None else existing_stack_file(project, stack or "dev")
     config = load_stack_config(project, stack_file, stack if config_file is None else None)
     if config.findings:
         return PlanResult(project.name, config.stack, preview, diagnostics=list(config.findings))
+    prior = read_state(state, project.name, config.stack) if state is not None else None
     values, secret_keys = dict(config.values), list(config.secret_keys)
     for key, value in (secrets or {}).items():
         values[key] = value
@@ -65,4 +73,7 @@ def preview(
     result = run_program(project.main, project.name, config.stack, values, secret_keys, mocks, preview)
     cluster = config.object(f"{project.name}:cluster")
     result.declared_cluster = dict(cluster) if isinstance(cluster, Mapping) else {}
+    if prior is not None:
+        result.diagnostics = sorted([*result.diagnostics, *safety_findings(prior, result)], key=sort_key)
+        mask_result(result)  # a finding quotes addresses from the state file: masked like everything else
     return result

@@ -199,6 +199,10 @@ PULUMI_REPLACE_ON_CHANGES = Source(
     "Resource option replaceOnChanges (Pulumi documentation)",
     "https://www.pulumi.com/docs/iac/concepts/options/replaceonchanges/",
 )
+PULUMI_STACK_EXPORT = Source(
+    "pulumi stack export (Pulumi CLI documentation)",
+    "https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/",
+)
 
 # This project's own contract, for the rules about its configuration rather than about CCE.
 README_CONFIG = Source(

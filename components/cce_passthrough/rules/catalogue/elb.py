@@ -154,6 +154,20 @@ RULES = [
         (src.OTC_ANN, src.HW_DRAWER_CHARGE, src.HW_DRAWER_BWNAME),
     ),
     Rule(
+        "PT217",
+        W,
+        "a change replaces or deletes a Service whose ELB CCE autocreated: CCE deletes the ELB and its EIP",
+        "CCE deletes the ELB it autocreated for a Service when the Service is deleted, unless other resources "
+        "still use it, and with it the EIP it created; an EIP created by hand is only unbound. A change of a "
+        "field CCE takes only at creation (elb.class, elb.autocreate, elb.id, elb.protocol-port, "
+        "externalTrafficPolicy) replaces the Service, deleting it first: the addresses change. Shown when "
+        "the preview is given the stack's previous state (--state); pulumi preview shows the replacement.",
+        "Keep the fields CCE takes only at creation as they are; to change one and keep a public address, "
+        "first move the ELB to an EIP you created (kubernetes.io/elb.custom-eip-id), which CCE unbinds "
+        "instead of deleting.",
+        (src.OTC_CREATE, src.OTC_EIP, src.OTC_ANN, src.PULUMI_REPLACE_ON_CHANGES),
+    ),
+    Rule(
         "PT218",
         W,
         "managed ELB, EIP or bandwidth left unprotected in a production stack, or unprotected by this plan",
@@ -164,5 +178,16 @@ RULES = [
         "Remove protect: false from elb.managed (or set protect: true), or set production: false for a "
         "stack that may be destroyed.",
         (src.PULUMI_PROTECT, src.README_CONFIG),
+    ),
+    Rule(
+        "PT219",
+        E,
+        "previous state (--state) cannot be read or is of another stack",
+        "The preview compares the plan with the stack's previous state to say what a change replaces or "
+        "deletes; a file that is not a regular file of at most 64 MiB holding a pulumi stack export (or the "
+        "backend's checkpoint) of this very project and stack cannot answer that. The command cannot run "
+        "(exit 2).",
+        "Pass the output of pulumi stack export --stack <this stack> > state.json as --state state.json.",
+        (src.PULUMI_STACK_EXPORT,),
     ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...core.diagnostics import Diagnostic
+from ...core.diagnostics import Diagnostic, shown
 from ...core.model import ServiceConfig
 from ...core.paths import join
 from ..catalogue import rule
@@ -28,3 +28,15 @@ def check_production_protection(
                 "Remove protect: false from elb.managed, or set cce-passthrough:production: false if this "
                 "stack may be destroyed.",
             )
+
+
+def unprotected_by_plan(service: str | None, path: str | None, resource: str) -> Diagnostic:
+    """PT218: the previous state protected `resource` and this plan does not."""
+    field = join(path, "elb.managed.protect") if path is not None else "services"
+    return rule("PT218").finding(
+        service,
+        field,
+        f"{shown(resource)} is protected in the previous state and this plan unprotects it: the next "
+        "change that drops or replaces it deletes it.",
+        "Keep elb.managed.protect: true (it is the default in a production stack).",
+    )
