@@ -65,6 +65,7 @@ class Fault:
     times: int
     response: Response | None = None  # None with hang > 0: just wait
     hang: float = 0.0
+    query: str | None = None  # only requests whose query string holds this text
 
 
 class FakeServer:
@@ -84,10 +85,13 @@ class FakeServer:
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         self._routes.append((method, re.compile(pattern + r"\Z"), handler))
 
-    def fail(self, method: str, pattern: str, response: Response, times: int = 1) -> None:
-        """The next `times` calls matching METHOD and the path regex get `response` instead."""
+    def fail(
+        self, method: str, pattern: str, response: Response, times: int = 1, query: str | None = None
+    ) -> None:
+        """The next `times` calls matching METHOD and the path regex (and whose query string holds
+        `query`, when given) get `response` instead."""
         with self.lock:
-            self._faults.append(Fault(method, re.compile(pattern + r"\Z"), times, response))
+            self._faults.append(Fault(method, re.compile(pattern + r"\Z"), times, response, query=query))
 
     def hang(self, method: str, pattern: str, seconds: float, times: int = 1) -> None:
         """The next `times` matching calls wait `seconds` before being answered normally: longer than
@@ -112,7 +116,12 @@ class FakeServer:
     def _fault_for(self, request: Request) -> Fault | None:
         with self.lock:
             for fault in self._faults:
-                if fault.times > 0 and fault.method == request.method and fault.pattern.match(request.path):
+                if (
+                    fault.times > 0
+                    and fault.method == request.method
+                    and fault.pattern.match(request.path)
+                    and (fault.query is None or fault.query in request.raw_query)
+                ):
                     fault.times -= 1
                     return fault
         return None

@@ -219,7 +219,7 @@ class FakeHuaweiCloud(FakeServer):
         listeners: tuple[tuple[str, str, int], ...] = (),
     ) -> None:
         """An ELB as ShowLoadBalancer returns it, and its listeners (name, protocol, port) as ListListeners."""
-        ids = [f"{elb_id}-l{index}" for index in range(len(listeners))]
+        ids = [f"{elb_id}-l{index:04d}" for index in range(len(listeners))]
         self.loadbalancers[elb_id] = {
             "id": elb_id,
             "name": name,
@@ -279,19 +279,35 @@ class FakeHuaweiCloud(FakeServer):
         return Response(200, {"loadbalancer": found, "request_id": uuid.uuid4().hex})
 
     def _list_listeners(self, request: Request) -> Response:
+        """ListListeners with its paging: `limit` (0-2000, default 2000), `marker` (the id of the last
+        record of the page before; with page_reverse=true, the first record of the page after), and
+        page_info {previous_marker, next_marker, current_count} (ELB API reference, ListListeners)."""
         denied = self._check_project(request)
         if denied:
             return denied
         wanted = {v for k, v in request.query if k == "loadbalancer_id"}
-        found = [item for item in self.listeners if {lb["id"] for lb in item["loadbalancers"]} & wanted]
-        return Response(
-            200,
-            {
-                "listeners": found,
-                "page_info": {"current_page_instances": len(found), "previous_marker": None},
-                "request_id": uuid.uuid4().hex,
-            },
+        found = sorted(
+            (item for item in self.listeners if {lb["id"] for lb in item["loadbalancers"]} & wanted),
+            key=lambda item: str(item["id"]),
         )
+        limit_text, marker = request.arg("limit"), request.arg("marker")
+        reverse = request.arg("page_reverse") == "true"
+        if limit_text is not None and not (limit_text.isdigit() and int(limit_text) <= 2000):
+            return huawei_error(400, "ELB.8902", "Invalid input for limit.")
+        limit = int(limit_text) if limit_text is not None else 2000
+        if marker is not None:
+            ids = [str(item["id"]) for item in found]
+            if limit_text is None or marker not in ids:
+                return huawei_error(400, "ELB.8902", f"Invalid input for marker: {marker}.")
+            at = ids.index(marker)
+            page = found[max(0, at - limit) : at] if reverse else found[at + 1 : at + 1 + limit]
+        else:
+            page = found[:limit]
+        info: dict[str, Any] = {"current_count": len(page)}
+        if page:
+            info["previous_marker"] = page[0]["id"]
+            info["next_marker"] = page[-1]["id"]
+        return Response(200, {"listeners": page, "page_info": info, "request_id": uuid.uuid4().hex})
 
     def authenticate(self, request: Request) -> Response | None:
         why = verify_signature(request, self.access_key, self.secret_key)

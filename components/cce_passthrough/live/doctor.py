@@ -24,7 +24,8 @@ from typing import Any
 
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
-from ..core.model import ServiceConfig
+from ..core.model import ClusterFacts, ServiceConfig
+from ..rules.catalogue import rule
 from ..rules.checks.stack import ElbMember, check_shared_elb
 from ..rules.cloud import CloudLookupError, FoundElb
 from ..rules.config import ParsedStack
@@ -35,6 +36,7 @@ from .members import (
     annotations_of,
     deployed_services,
     ingress_ports,
+    is_cce_ingress,
     live_elb_of,
     object_key,
     service_pass_through,
@@ -65,15 +67,16 @@ class LiveCloud:
 
 
 def outside_members(
-    elb_id: str,
-    stack: ParsedStack,
-    reads: LiveReads,
-) -> list[ElbMember]:
-    """The cluster's Services and Ingresses on `elb_id` that are not the stack's, then the ELB's listeners
-    that none of them, nor a deployed stack Service, accounts for (made in the console)."""
+    elb_id: str, stack: ParsedStack, reads: LiveReads
+) -> tuple[list[ElbMember], list[Diagnostic]]:
+    """The cluster's Services and CCE Ingresses on `elb_id` that are not the stack's, then the ELB's
+    listeners that none of them, nor a deployed stack Service, accounts for (made in the console); and
+    PT537 for each Ingress whose ports cannot be read, PT538 when the listeners were read in part."""
     ours = {(s.namespace, s.name) for s in stack.services}
     members: list[ElbMember] = []
+    findings: list[Diagnostic] = []
     claimed: set[tuple[int, str]] = set()
+    where = f"elb {elb_id}"
 
     def space(protocol: str) -> str:
         return "UDP" if protocol.upper() == "UDP" else "TCP"
@@ -87,32 +90,46 @@ def outside_members(
             namespace, name = object_key(obj)
             members.append(ElbMember(f"Service {namespace}/{name}", service_pass_through(obj), ports))
     for obj in reads.ingresses:
-        if annotations_of(obj).get(ann.ID) != elb_id:
+        if annotations_of(obj).get(ann.ID) != elb_id or not is_cce_ingress(obj):
             continue
-        ports = ingress_ports(obj)
-        claimed |= {(p, space(proto)) for p, proto in ports}
         namespace, name = object_key(obj)
-        members.append(ElbMember(f"Ingress {namespace}/{name}", None, ports))
+        listed = ingress_ports(obj)
+        if listed is None:
+            findings.append(
+                rule("PT537").finding(
+                    None,
+                    where,
+                    f"Ingress {namespace}/{name} is on ELB {elb_id} but neither kubernetes.io/elb.listen-ports "
+                    "nor kubernetes.io/elb.port says its listener ports in the documented form.",
+                )
+            )
+            continue
+        claimed |= {(p, space(proto)) for p, proto in listed}
+        members.append(ElbMember(f"Ingress {namespace}/{name}", None, listed))
     found = reads.elbs.get(elb_id)
     for listener, protocol, port in found.listeners if found else ():
         if (port, space(protocol)) not in claimed:
             members.append(
                 ElbMember(f"listener {listener} (no Kubernetes object)", None, ((port, protocol),))
             )
-    return members
+    if found is not None and not found.listeners_complete:
+        findings.append(
+            rule("PT538").finding(
+                None,
+                where,
+                f"ELB {elb_id}: only the first {len(found.listeners)} listeners were read; the same-ELB "
+                "rules did not see the others.",
+            )
+        )
+    return members, findings
 
 
-def diagnose(stack: ParsedStack, reads: LiveReads) -> tuple[Evaluation, list[Diagnostic]]:
-    """The one evaluation with the live facts, and every finding doctor reports."""
-    cluster = stack.cluster
-    if cluster is not None and reads.cluster is not None:
-        # the live cluster replaces the lookup; the name only labels messages
-        looked_up = cluster.model_copy(update={"lookup": True, "name": cluster.name or "the cluster"})
-        stack = dataclasses.replace(stack, cluster=looked_up)
-    elif cluster is not None and cluster.lookup:
-        # the read failed (its own finding): the declared facts are all there is
-        stack = dataclasses.replace(stack, cluster=cluster.model_copy(update={"lookup": False}))
-    evaluation = evaluate(stack, LiveCloud(reads))
+def live_findings(
+    stack: ParsedStack, reads: LiveReads, facts: ClusterFacts | None
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(the same-ELB findings over the stack's services and the cluster's other claimants, which replace
+    the stack-only ones of the same code, resource and field; every other live finding): the live part
+    of doctor and of `preview --live`."""
     findings = [error.diagnostic(None, where) for where, error in reads.errors]
     live_cross: list[Diagnostic] = []
     deployed = deployed_services(stack.services, reads.services)
@@ -123,13 +140,11 @@ def diagnose(stack: ParsedStack, reads: LiveReads) -> tuple[Evaluation, list[Dia
         if elb_id is not None:
             groups.setdefault(elb_id, []).append(service)
     for elb_id, services in groups.items():
-        outside = outside_members(elb_id, stack, reads)
+        outside, about = outside_members(elb_id, stack, reads)
+        findings += about
         if outside:
             members = [*outside, *(ElbMember.of(s) for s in services)]
-            live_cross += check_shared_elb(f"elb {elb_id}", members, evaluation.facts, stack.paths)
-    replaced = {(f.code, f.resource, f.field) for f in live_cross}
-    findings += [f for f in evaluation.findings if (f.code, f.resource, f.field) not in replaced]
-    findings += live_cross
+            live_cross += check_shared_elb(f"elb {elb_id}", members, facts, stack.paths)
     for service in stack.services:
         live = deployed.get(service.name)
         if live is None:
@@ -139,4 +154,34 @@ def diagnose(stack: ParsedStack, reads: LiveReads) -> tuple[Evaluation, list[Dia
         if is_pending(live):
             events = reads.events.get(service.namespace, [])
             findings += explain_pending(service.name, prefix, service.namespace, service.name, events)
-    return evaluation, findings
+    return live_cross, findings
+
+
+def merged(
+    stack_findings: list[Diagnostic], live_cross: list[Diagnostic], live: list[Diagnostic]
+) -> list[Diagnostic]:
+    """One finding per mistake: a live same-ELB finding replaces the stack-only one it extends."""
+    replaced = {(f.code, f.resource, f.field) for f in live_cross}
+    kept = [f for f in stack_findings if (f.code, f.resource, f.field) not in replaced]
+    return [*live, *kept, *live_cross]
+
+
+def with_live_cluster(stack: ParsedStack, reads: LiveReads) -> ParsedStack:
+    """The stack whose cluster facts come from the live read (a lookup answered by `LiveCloud`), or the
+    declared facts alone when the read failed (that failure has its own finding)."""
+    cluster = stack.cluster
+    if cluster is not None and reads.cluster is not None:
+        # the live cluster replaces the lookup; the name only labels messages
+        looked_up = cluster.model_copy(update={"lookup": True, "name": cluster.name or "the cluster"})
+        return dataclasses.replace(stack, cluster=looked_up)
+    if cluster is not None and cluster.lookup:
+        return dataclasses.replace(stack, cluster=cluster.model_copy(update={"lookup": False}))
+    return stack
+
+
+def diagnose(stack: ParsedStack, reads: LiveReads) -> tuple[Evaluation, list[Diagnostic]]:
+    """The one evaluation with the live facts, and every finding doctor reports."""
+    stack = with_live_cluster(stack, reads)
+    evaluation = evaluate(stack, LiveCloud(reads))
+    live_cross, live = live_findings(stack, reads, evaluation.facts)
+    return evaluation, merged(list(evaluation.findings), live_cross, live)

@@ -59,6 +59,26 @@ def failure_for_status(status: int) -> Failure:
     return Failure.REJECTED
 
 
+def retry_after_seconds(value: object) -> float | None:
+    """An HTTP `Retry-After` header (RFC 9110 10.2.3): delay seconds or an HTTP date; None when absent
+    or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
 def clean(text: str, secrets: Iterable[str] = ()) -> str:
     """One line, control characters escaped, no known secret, bounded: safe to print whatever a
     server put in its error body."""
@@ -83,8 +103,10 @@ class LiveError(Exception):
         *,
         status: int | None = None,
         fix: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.failure = failure
+        self.retry_after = retry_after
         self.api = api
         self.operation = operation
         self.detail = clean(detail)
@@ -98,7 +120,10 @@ class LiveError(Exception):
     def message(self) -> str:
         status = f" (HTTP {self.status})" if self.status is not None else ""
         detail = f": {self.detail}" if self.detail else ""
-        return f"{self.api}: {self.operation} failed, {self.failure.value}{status}{detail}"
+        wait = (
+            f" (the API asks to retry after {self.retry_after:g} s)" if self.retry_after is not None else ""
+        )
+        return f"{self.api}: {self.operation} failed, {self.failure.value}{status}{detail}{wait}"
 
     def render(self) -> str:
         return f"{self.code} error: {self.message}. Fix: {self.fix}"

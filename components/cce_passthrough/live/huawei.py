@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from .errors import Failure, LiveError, clean, failure_for_status
+from .errors import Failure, LiveError, clean, failure_for_status, retry_after_seconds
 from .kube import Timeouts
 
 # The names the Pulumi provider (and the Terraform provider under it) reads from the environment.
@@ -95,11 +95,14 @@ def resolve_credentials(
 @dataclass(frozen=True)
 class RetryPolicy:
     """Throttling (429) and server errors (5xx) are retried `attempts - 1` times with exponential
-    backoff from `base_delay` seconds; everything else fails at once."""
+    backoff from `base_delay` seconds; everything else fails at once. A `Retry-After` the API sends is
+    waited for when it is at most `max_retry_after` seconds; a longer one ends the retries at once
+    (the finding says how long the API asked to wait)."""
 
     attempts: int = 3
     base_delay: float = 1.0
     max_delay: float = 10.0
+    max_retry_after: float = 10.0
 
 
 def _status_of(exc: BaseException) -> int | None:
@@ -128,6 +131,14 @@ class HuaweiCloud:
         if self.endpoint is not None and urlparse(self.endpoint).scheme not in ("http", "https"):
             raise _config_error(f"{ENV_ENDPOINT} is not an http(s) URL")
         self._clients: dict[str, Any] = {}
+        # The SDK's exceptions drop the response headers: the last Retry-After is noted on the way in.
+        self.retry_after: float | None = None
+
+    def _note_response(self, **kwargs: Any) -> None:
+        response = kwargs.get("response")
+        status = getattr(response, "status_code", None)
+        if status == 429 or (isinstance(status, int) and status >= 500):
+            self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))  # type: ignore[union-attr]
 
     # -- clients -------------------------------------------------------------------------------------
 
@@ -135,6 +146,7 @@ class HuaweiCloud:
         from huaweicloudsdkcore.auth.credentials import BasicCredentials
         from huaweicloudsdkcore.exceptions.exceptions import SdkException
         from huaweicloudsdkcore.http.http_config import HttpConfig
+        from huaweicloudsdkcore.http.http_handler import HttpHandler
         from huaweicloudsdkcore.region.region import Region
 
         if api in self._clients:
@@ -158,12 +170,14 @@ class HuaweiCloud:
             .with_http_config(http_config)
             .with_credentials(sdk_credentials)
             .with_region(region)
+            .with_http_handler(HttpHandler().add_response_handler(self._note_response))
         )
         try:
             built = builder.build()
         except SdkException as exc:
             # building resolves the project id through IAM when none was given
             raise self._translate(exc, "iam", f"find the project of region {creds.region}") from None
+        _answer_every_status(built, http_config)
         self._clients[api] = built
         return built
 
@@ -201,7 +215,11 @@ class HuaweiCloud:
             status = int(exc.status_code)
             detail = clean(f"{exc.error_code}: {exc.error_msg}", secrets)
             failure = failure_for_status(status)
-            return LiveError(failure, api, operation, detail, status=status, fix=_FIXES.get(failure))
+            wait = self.retry_after if failure in (Failure.THROTTLED, Failure.SERVER) else None
+            fix = _FIXES.get(failure)
+            if wait is not None and failure is Failure.THROTTLED:
+                fix = f"Wait {wait:g} s, as the API asks, then run the command again."
+            return LiveError(failure, api, operation, detail, status=status, fix=fix, retry_after=wait)
         if isinstance(
             exc, (sdk.RequestTimeoutException, requests.exceptions.Timeout, TimeoutError)
         ) or _timed_out(exc):
@@ -222,12 +240,15 @@ class HuaweiCloud:
 
         def retry_when(_response: Any, exc: BaseException | None) -> bool:
             status = _status_of(exc) if isinstance(exc, sdk.ServiceResponseException) else None
-            return status is not None and (status == 429 or status >= 500)
+            if status is None or not (status == 429 or status >= 500):
+                return False
+            return self.retry_after is None or self.retry_after <= policy.max_retry_after
 
+        self.retry_after = None
         try:
             sdk_invoker = invoker()
             if policy.attempts > 1:
-                sdk_invoker = sdk_invoker.with_retry(retry_when, policy.attempts - 1, _Backoff(policy))
+                sdk_invoker = sdk_invoker.with_retry(retry_when, policy.attempts - 1, _Backoff(policy, self))
             response = sdk_invoker.invoke()
         except Exception as exc:
             raise self._translate(exc, api, operation) from None
@@ -240,6 +261,26 @@ class HuaweiCloud:
             if http_client is not None:
                 http_client.close()
         self._clients.clear()
+
+
+def _answer_every_status(built: Any, http_config: Any) -> None:
+    """The SDK's session makes urllib3 treat a 429 as a retry case even with no retries left: the
+    answer then ends as "too many 429 error responses", its error code and Retry-After lost. A session
+    adapter without that status list hands every answer back, so a 429 is the API's own error and
+    `HuaweiCloud.call` retries it (or not) by its Retry-After."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = getattr(built.get_http_client(), "_session", None)
+    if session is None:
+        return
+    adapter = HTTPAdapter(
+        pool_connections=http_config.pool_connections,
+        pool_maxsize=http_config.pool_maxsize,
+        max_retries=Retry(total=0, read=False, respect_retry_after_header=False),
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -276,11 +317,15 @@ def _require_json(response: Any, api: str, operation: str) -> None:
 
 
 class _Backoff:
-    """The SDK's BackoffStrategy protocol (milliseconds), with our bounds."""
+    """The SDK's BackoffStrategy protocol (milliseconds), with our bounds; the API's own Retry-After
+    when it sent one (`retry_when` has already refused one over the policy's bound)."""
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, cloud: HuaweiCloud) -> None:
         self.policy = policy
+        self.cloud = cloud
 
     def calculate_retry_delay_millis(self, retries: int) -> int:
         delay = min(self.policy.max_delay, self.policy.base_delay * (2 ** max(0, retries - 1)))
+        if self.cloud.retry_after is not None:
+            delay = self.cloud.retry_after
         return int(delay * 1000)

@@ -22,9 +22,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .errors import Failure, LiveError, failure_for_status
+from .errors import Failure, LiveError, failure_for_status, retry_after_seconds
 
 API = "kubernetes"
+# The API server answers 429 (API Priority and Fairness) before doing anything, so the call is retried
+# whatever it is, this many times, after the Retry-After it sends when that is at most the bound (no
+# Retry-After, no retry: nothing says when to come back).
+THROTTLE_RETRIES = 2
+MAX_RETRY_AFTER = 10.0
 _MAX_KUBECONFIG_BYTES = 1 << 20
 T = TypeVar("T")
 _FIXES = {
@@ -195,8 +200,13 @@ class Kube:
                 return LiveError(Failure.UNREACHABLE, API, operation, _clean(str(exc.reason), secrets))
             detail = _status_detail(exc.body) or str(exc.reason or "")
             failure = failure_for_status(status)
+            headers = exc.headers or {}
+            wait = retry_after_seconds(headers.get("Retry-After")) if failure is Failure.THROTTLED else None
+            fix = _FIXES.get(failure)
+            if wait is not None:
+                fix = f"Wait {wait:g} s, as the API server asks, then run the command again."
             return LiveError(
-                failure, API, operation, _clean(detail, secrets), status=status, fix=_FIXES.get(failure)
+                failure, API, operation, _clean(detail, secrets), status=status, fix=fix, retry_after=wait
             )
         if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
             return LiveError(Failure.TIMEOUT, API, operation, f"no answer from {self.host} in time")
@@ -220,11 +230,21 @@ class Kube:
 
     def call(self, operation: str, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`method(*args, **kwargs)` with the request timeout; any failure as a `LiveError`."""
+        import time
+
         kwargs.setdefault("_request_timeout", self.timeouts.pair())
-        try:
-            return method(*args, **kwargs)
-        except Exception as exc:
-            raise self.translate(exc, operation) from None
+        for attempt in range(THROTTLE_RETRIES + 1):
+            try:
+                return method(*args, **kwargs)
+            except Exception as exc:
+                error = self.translate(exc, operation)
+            wait = error.retry_after
+            if error.failure is not Failure.THROTTLED or attempt == THROTTLE_RETRIES:
+                break
+            if wait is None or wait > MAX_RETRY_AFTER:
+                break
+            time.sleep(wait)
+        raise error
 
     def watch(
         self, operation: str, method: Callable[..., Any], *args: Any, timeout: float, **kwargs: Any
@@ -295,6 +315,14 @@ def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, conne
     except (ConfigException, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
         raise _config_error(source.origin, _clean(str(exc), source.secrets) or type(exc).__name__) from None
     configuration.retries = urllib3.Retry(
-        total=connect_retries, connect=connect_retries, read=0, status=0, other=0, redirect=0
+        total=connect_retries,
+        connect=connect_retries,
+        read=0,
+        status=0,
+        other=0,
+        redirect=0,
+        # a 429 or 503 with Retry-After would otherwise end as "too many retries", its answer lost;
+        # `Kube.call` waits for it itself, within its bound
+        respect_retry_after_header=False,
     )
     return Kube(client.ApiClient(configuration), source, timeouts or Timeouts())

@@ -3,6 +3,7 @@ stack service is deployed, which ELB each is on, its ports and its pass-through 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,8 @@ from ..core import annotations as ann
 from ..core.model import ServiceConfig
 
 INGRESS_PORT = "kubernetes.io/elb.port"
+INGRESS_LISTEN_PORTS = "kubernetes.io/elb.listen-ports"
+INGRESS_CLASS = "kubernetes.io/ingress.class"
 
 
 def dig(value: Any, *path: str) -> Any:
@@ -73,9 +76,50 @@ def service_ports(obj: Mapping[str, Any]) -> tuple[tuple[int, str], ...]:
     )
 
 
-def ingress_ports(obj: Mapping[str, Any]) -> tuple[tuple[int, str], ...]:
-    """CCE's ingress listener: kubernetes.io/elb.port (HTTP 80 by default, HTTPS with TLS)."""
-    tls = bool(dig(obj, "spec", "tls"))
-    text = annotations_of(obj).get(INGRESS_PORT)
-    port = int(text) if text and text.isdigit() else (443 if tls else 80)
-    return ((port, "HTTPS" if tls else "HTTP"),)
+def is_cce_ingress(obj: Mapping[str, Any]) -> bool:
+    """An Ingress CCE's own controller serves (class `cce`, or no class at all); an nginx Ingress makes
+    no listener on the ELB its annotations may name."""
+    wanted = dig(obj, "spec", "ingressClassName") or annotations_of(obj).get(INGRESS_CLASS)
+    return wanted in (None, "", "cce")
+
+
+def ingress_ports(obj: Mapping[str, Any]) -> tuple[tuple[int, str], ...] | None:
+    """The listeners CCE makes for an Ingress, as the object says: kubernetes.io/elb.listen-ports (a JSON
+    list of {"HTTP": 80}-style entries, which wins when both are set), else kubernetes.io/elb.port
+    (HTTPS when the Ingress has tls). None when neither says it in the documented form."""
+    annotations = annotations_of(obj)
+    listen = annotations.get(INGRESS_LISTEN_PORTS)
+    if listen is not None:
+        return _listen_ports(listen)
+    text = annotations.get(INGRESS_PORT)
+    port = _port(text)
+    if port is None:
+        return None
+    return ((port, "HTTPS" if dig(obj, "spec", "tls") else "HTTP"),)
+
+
+def _port(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 5:
+        value = int(value)
+    return value if isinstance(value, int) and 1 <= value <= 65535 else None
+
+
+def _listen_ports(text: str) -> tuple[tuple[int, str], ...] | None:
+    try:
+        entries = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(entries, list) or not entries:
+        return None
+    found: list[tuple[int, str]] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            return None
+        [(protocol, value)] = entry.items()
+        port = _port(value)
+        if protocol not in ("HTTP", "HTTPS") or port is None:
+            return None
+        found.append((port, protocol))
+    return tuple(found)

@@ -28,6 +28,7 @@ class LiveElb:
     l4_flavor_id: str | None
     l7_flavor_id: str | None
     listeners: tuple[tuple[str, str, int], ...]  # (name or id, protocol, port)
+    listeners_complete: bool = True  # False when a page was not read (the page bound, or a failed call)
 
     @property
     def elb_class(self) -> str:
@@ -59,7 +60,9 @@ def cluster_from_api(cluster: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def elb_from_api(loadbalancer: Mapping[str, Any], listeners: Sequence[Mapping[str, Any]]) -> LiveElb:
+def elb_from_api(
+    loadbalancer: Mapping[str, Any], listeners: Sequence[Mapping[str, Any]], complete: bool = True
+) -> LiveElb:
     return LiveElb(
         id=str(loadbalancer.get("id") or ""),
         name=str(loadbalancer.get("name") or ""),
@@ -77,17 +80,34 @@ def elb_from_api(loadbalancer: Mapping[str, Any], listeners: Sequence[Mapping[st
             )
             for item in listeners
         ),
+        listeners_complete=complete,
     )
+
+
+# ListListeners' largest page (limit 0-2000), and how many pages one ELB may take before the rest is
+# left unread (a finding says so): 20,000 listeners, far past the listener quota of one ELB.
+LISTENER_PAGE = 2000
+LISTENER_PAGES = 10
 
 
 class Reader:
     """The live reads through `kube.Kube` and `huawei.HuaweiCloud`; each failure is recorded, not raised,
     so that one denied call does not hide what the others found."""
 
-    def __init__(self, kube: Any, cloud: Any, cluster_id: str | None) -> None:
+    def __init__(
+        self,
+        kube: Any,
+        cloud: Any,
+        cluster_id: str | None,
+        *,
+        listener_page: int = LISTENER_PAGE,
+        listener_pages: int = LISTENER_PAGES,
+    ) -> None:
         self.kube = kube
         self.cloud = cloud
         self.cluster_id = cluster_id
+        self.listener_page = listener_page
+        self.listener_pages = listener_pages
 
     def _attempt(self, reads: LiveReads, where: str, call: Callable[..., Any], *args: Any) -> Any:
         try:
@@ -119,7 +139,10 @@ class Reader:
             Failure.NOT_FOUND, "cce", "list clusters", f"no cluster named {name!r} in this project"
         )
 
-    def _elb(self, elb_id: str) -> LiveElb:
+    def _elb(self, reads: LiveReads, elb_id: str) -> LiveElb:
+        """ShowLoadBalancer, then ListListeners page by page (`limit`, and `marker` = the page_info
+        next_marker of the page before) until a page comes back short or the page bound is reached. A
+        failed page keeps what the pages before it gave, marked incomplete, and its own finding."""
         from huaweicloudsdkelb.v3.model import ListListenersRequest, ShowLoadBalancerRequest
 
         elb = self.cloud.elb
@@ -128,13 +151,26 @@ class Reader:
             f"show load balancer {elb_id}",
             lambda: elb().show_load_balancer_invoker(ShowLoadBalancerRequest(loadbalancer_id=elb_id)),
         )
-        listed = self.cloud.call(
-            "elb",
-            f"list the listeners of load balancer {elb_id}",
-            lambda: elb().list_listeners_invoker(ListListenersRequest(loadbalancer_id=[elb_id])),
-        )
-        listeners = [item.to_dict() for item in listed.listeners or []]
-        return elb_from_api(shown.loadbalancer.to_dict(), listeners)
+        listeners: list[dict[str, Any]] = []
+        marker: str | None = None
+        for page in range(1, self.listener_pages + 1):
+            request = ListListenersRequest(loadbalancer_id=[elb_id], limit=self.listener_page, marker=marker)
+            operation = f"list the listeners of load balancer {elb_id}" + (
+                f" (page {page})" if page > 1 else ""
+            )
+            try:
+                listed = self.cloud.call(
+                    "elb", operation, lambda request=request: elb().list_listeners_invoker(request)
+                )
+            except LiveError as exc:
+                reads.errors.append((f"elb {elb_id}", exc))
+                return elb_from_api(shown.loadbalancer.to_dict(), listeners, complete=False)
+            items = [item.to_dict() for item in listed.listeners or []]
+            listeners += items
+            marker = listed.page_info.next_marker if listed.page_info is not None else None
+            if len(items) < self.listener_page or not marker:
+                return elb_from_api(shown.loadbalancer.to_dict(), listeners)
+        return elb_from_api(shown.loadbalancer.to_dict(), listeners, complete=False)
 
     def read(self, stack: ParsedStack) -> LiveReads:
         reads = LiveReads()
@@ -151,7 +187,7 @@ class Reader:
         reads.services = list(sanitize(listed).get("items") or []) if listed is not None else []
         ingresses = self._attempt(
             reads,
-            "services",
+            "ingresses",
             lambda: kube.call(
                 "list Ingresses in all namespaces", kube.networking.list_ingress_for_all_namespaces
             ),
@@ -159,7 +195,7 @@ class Reader:
         reads.ingresses = list(sanitize(ingresses).get("items") or []) if ingresses is not None else []
         deployed = deployed_services(stack.services, reads.services)
         for elb_id in sorted(stack_elb_ids(stack.services, deployed)):
-            found = self._attempt(reads, f"elb {elb_id}", self._elb, elb_id)
+            found = self._attempt(reads, f"elb {elb_id}", self._elb, reads, elb_id)
             if found is not None:
                 reads.elbs[elb_id] = found
         for namespace in sorted(

@@ -235,6 +235,26 @@ HW_API_STATUS = Source(
     "https://support.huaweicloud.com/intl/tr-tr/api-ces/ces_03_0034.html",
 )
 
+# Live cluster (doctor): what the live reads rest on.
+HW_ING_ANNOTATIONS = Source(
+    "Configuring Advanced LoadBalancer Ingress Functions Using Annotations: kubernetes.io/elb.port, "
+    "kubernetes.io/elb.listen-ports (Huawei Cloud CCE user guide)",
+    "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0695.html",
+)
+HW_ING_LISTEN_PORTS = Source(
+    "Configuring a Range of Listening Ports for a LoadBalancer Ingress (Huawei Cloud CCE user guide)",
+    "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0937.html",
+)
+HW_ELB_LIST_LISTENERS = Source(
+    "Querying Listeners: limit, marker, page_reverse and page_info (Huawei Cloud ELB API reference)",
+    "https://support.huaweicloud.com/intl/en-us/api-elb/ListListeners.html",
+)
+HW_ELB_SHOW = Source(
+    "Querying Details of a Load Balancer: guaranteed, vpc_id, availability_zone_list, l4_flavor_id, "
+    "l7_flavor_id (Huawei Cloud ELB API reference)",
+    "https://support.huaweicloud.com/intl/en-us/api-elb/ShowLoadBalancer.html",
+)
+
 # Live cluster (doctor): the error code lists CCE's ELB failures quote, and the event they arrive as.
 HW_ELB_ERRORS = Source(
     "Error codes (Huawei Cloud ELB API reference)",

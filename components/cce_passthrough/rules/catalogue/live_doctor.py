@@ -191,4 +191,28 @@ RULES = [
         "Nothing to change; use the ELB id to share that ELB (elb.shareWith) or to read its listeners.",
         (src.OTC_EIP, src.OTC_PT),
     ),
+    # doctor and preview --live: what the live reads could not establish.
+    Rule(
+        "PT537",
+        W,
+        "an Ingress on the stack's ELB does not say which listener ports it uses",
+        "CCE makes an Ingress's listeners from kubernetes.io/elb.listen-ports (a JSON list such as "
+        '[{"HTTP":80},{"HTTPS":443}], which wins) or kubernetes.io/elb.port (HTTPS when the Ingress has '
+        "tls); an Ingress with neither, or with a value that is not the documented form, gives no port "
+        "the same-ELB rules could count.",
+        "Give the Ingress kubernetes.io/elb.port (or kubernetes.io/elb.listen-ports) in the documented "
+        "form, then run doctor again.",
+        (src.HW_ING_ANNOTATIONS, src.HW_ING_LISTEN_PORTS),
+    ),
+    Rule(
+        "PT538",
+        W,
+        "the listeners of an ELB were read in part",
+        "ListListeners returns at most limit listeners per page and the next page from the marker of the "
+        "last one; past the page bound of this command the rest is not read, so a listener that is "
+        "there may not be counted by the same-ELB rules.",
+        "Delete listeners the ELB no longer needs, or check the ports the message names in the ELB "
+        "console before pulumi up.",
+        (src.HW_ELB_LIST_LISTENERS,),
+    ),
 ]
