@@ -206,13 +206,13 @@ def _model_keys() -> set[str]:
     from pydantic import BaseModel
 
     from cce_passthrough.core import model
-    from cce_passthrough.rules.config import _nested_model
+    from cce_passthrough.rules.shape_errors import nested_model
 
     def walk(root: type[BaseModel], prefix: str) -> set[str]:
         found: set[str] = set()
         for name, info in root.model_fields.items():
             key = f"{prefix}{info.alias or (name if root is model.Autocreate else model.to_camel(name))}"
-            nested = _nested_model(info.annotation)
+            nested = nested_model(info.annotation)
             if nested is model.SharedElbRef:  # component args only: in a stack file shareWith is a name
                 nested = None
             if nested is None:

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,8 @@ class Case:
         if self.grow is not None:
             marker, count, piece = self.grow
             assert marker in text, f"{self.path.name}: no {marker} to grow"
-            text = text.replace(marker, piece * count)
+            body = [line for line in text.splitlines(keepends=True) if not line.startswith("# grow: ")]
+            text = "".join(body).replace(marker, piece * count)
         return text
 
 
@@ -147,4 +149,9 @@ def run(case: Case, workdir: Path, as_json: bool) -> Run:
     result = Run(code, stdout.getvalue(), stderr.getvalue())
     if as_json and result.stdout.strip():
         result.diagnostics = list(json.loads(result.stdout).get("diagnostics", []))
+    # A refusal after the plan (a --render directory) is a coded line on stderr, outside the JSON.
+    known = {d["code"] for d in result.diagnostics}
+    for code in re.findall(r"^cce-passthrough: error: (PT\d{3}) ", result.stderr, re.MULTILINE):
+        if code not in known:
+            result.diagnostics.append({"code": code, "field": "(stderr)", "fix": code, "message": code})
     return result

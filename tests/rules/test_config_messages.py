@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from cce_passthrough.cli.main import main
 from cce_passthrough.core import model
-from cce_passthrough.rules.config import _nested_model
 from cce_passthrough.rules.config_words import EXAMPLES
+from cce_passthrough.rules.shape_errors import nested_model
 from helpers import ROOT, STANDARD_CLUSTER, run_stack, service, write_stack
 
 PUBLIC = {
@@ -95,7 +95,7 @@ def _model_keys(root: type[BaseModel], seen: set[type[BaseModel]] | None = None)
     keys: set[str] = set()
     for name, info in root.model_fields.items():
         keys.add(info.alias or (model.to_camel(name) if root is not model.Autocreate else name))
-        nested = _nested_model(info.annotation)
+        nested = nested_model(info.annotation)
         if nested is not None:
             keys |= _model_keys(nested, seen)
     return keys

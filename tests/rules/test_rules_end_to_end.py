@@ -47,7 +47,6 @@ def test_a_bad_stack_fails_with_every_finding_before_any_resource(tmp_path: Path
         ("PT402", "web", f'services[0].annotations["{PREFIX}session-affinity-mode"]'),
         ("PT404", "web", f'services[0].annotations["{PREFIX}keepalive_timeout"]'),
         ("PT405", "web", f'services[0].annotations["{PREFIX}lb-algorythm"]'),
-        ("PT302", "web", "services[0].passThrough"),
         ("PT302", "api", "services[1].passThrough"),
         ("PT303", "api", "services[1].ports[0].port"),
         ("PT204", "ops", "services[2].elb.autocreate"),

@@ -26,6 +26,13 @@ class DeclaredFacts:
     def __call__(self, token: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
         vpc_id = self.cluster.get("vpcId") or ""
         if token == GET_CLUSTER:
+            if not self.cluster.get("version"):
+                # Offline there is no cluster to read: what the lookup would find is what the stack declares.
+                raise LookupError(
+                    "the offline preview answers the lookup from the facts the stack declares, and "
+                    "cluster.version is not declared; declare it (and flavor) to preview offline, or run "
+                    "`pulumi preview` to read the cluster"
+                )
             return {
                 "id": f"offline-{args.get('name', 'cluster')}",
                 "name": args.get("name") or self.cluster.get("name"),

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import copy
 import re
-import types
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,41 +22,7 @@ from .checks.elb_source import elb_class_problem
 from .checks.new_elb import autocreate_problem
 from .checks.spec import duplicate_name
 from .config_words import missing_key, wrong_value
-
-Loc = tuple[int | str, ...]
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The BaseModel inside `X | None`, `list[X]`, `dict[str, X]`, `Annotated[X, ...]`."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin is None:
-        return None
-    for arg in typing.get_args(annotation):
-        if origin is typing.Annotated or origin in (typing.Union, types.UnionType, list, dict):
-            found = _nested_model(arg)
-            if found:
-                return found
-    return None
-
-
-def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _allowed_keys(root: type[BaseModel], parent: Loc) -> list[str]:
-    model: type[BaseModel] | None = root
-    for part in parent:
-        if model is None:
-            return []
-        if isinstance(part, int):
-            continue
-        by_key = {info.alias or name: info for name, info in model.model_fields.items()}
-        by_key.update(model.model_fields)
-        info = by_key.get(part)
-        model = _nested_model(info.annotation) if info else None
-    return _keys_of(model) if model else []
+from .shape_errors import Loc, allowed_keys, one_per_union, unknown_for_missing
 
 
 def _snake(key: str) -> str:
@@ -73,7 +37,7 @@ def _rejected_paths(root: type[BaseModel], errors: Iterable[Mapping[str, Any]]) 
         loc: Loc = tuple(err["loc"])
         covered = [loc]
         if err["type"] == "extra_forbidden":
-            meant = closest(str(loc[-1]), _allowed_keys(root, loc[:-1]))
+            meant = err.get("instead_of") or closest(str(loc[-1]), allowed_keys(root, loc[:-1]))
             if meant is not None:
                 covered.append((*loc[:-1], meant))
         for item in covered:
@@ -100,7 +64,7 @@ def _diagnostic(
     names = [p for p in loc if isinstance(p, str)]
     if "autocreate" in names and names[-1] != "autocreate":
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(root, loc[:-1])
+            allowed = allowed_keys(root, loc[:-1])
             hint = did_you_mean(str(loc[-1]), allowed)
             return autocreate_problem(
                 resource,
@@ -111,8 +75,16 @@ def _diagnostic(
         return autocreate_problem(resource, path, *wrong_value(err))
     if names and names[-1] == "class" and "elb" in names:
         return elb_class_problem(resource, path, *wrong_value(err))
+    if kind == "extra_forbidden" and err.get("instead_of"):
+        meant = str(err["instead_of"])
+        return rule("PT901").finding(
+            resource,
+            path,
+            f"unknown key {shown(loc[-1])} where the required key {shown(meant)} is missing.",
+            f"Replace {shown(loc[-1])} with {missing_key((*loc[:-1], meant))[1].removeprefix('Add ')}",
+        )
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(root, loc[:-1])
+        allowed = allowed_keys(root, loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed)
         return rule("PT901").finding(
             resource,
@@ -133,7 +105,7 @@ def _validate(
     try:
         return model.model_validate(raw), []
     except ValidationError as exc:
-        problems = _one_per_union(model, raw, exc.errors())
+        problems = unknown_for_missing(model, one_per_union(model, raw, exc.errors()))
         diags = [_diagnostic(model, prefix, resource, err) for err in problems]
         rejected = _rejected_paths(model, problems)
         pruned = copy.deepcopy(raw)
@@ -143,70 +115,12 @@ def _validate(
             try:
                 parsed = model.model_validate(pruned)
             except ValidationError as again:
-                problems = _one_per_union(model, pruned, again.errors())
+                problems = unknown_for_missing(model, one_per_union(model, pruned, again.errors()))
                 continue
             if isinstance(parsed, (ServiceConfig, ClusterConfig)):
                 parsed = parsed.with_rejected(rejected)
             return parsed, diags
         return None, diags
-
-
-def _several_types(annotation: Any) -> bool:
-    """`int | str`, `str | SharedElbRef | None`: pydantic reports each member's error under its own tag."""
-    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
-        return False
-    return sum(arg is not type(None) for arg in typing.get_args(annotation)) > 1
-
-
-def _union_tag_index(root: type[BaseModel], loc: Loc) -> int | None:
-    """Where in `loc` pydantic put the tag of a union's member (`function-before[...]`, `str`), if anywhere."""
-    model: type[BaseModel] | None = root
-    union_before = False
-    for index, part in enumerate(loc):
-        if isinstance(part, int):
-            continue
-        if union_before:
-            return index
-        fields = {info.alias or name: info for name, info in model.model_fields.items()} if model else {}
-        info = fields.get(part) or (model.model_fields.get(part) if model else None)
-        if info is None:
-            model = None  # a key of a mapping, or an unknown key
-            continue
-        union_before = _several_types(info.annotation)
-        model = _nested_model(info.annotation)
-    return None
-
-
-def _value_at(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _one_per_union(
-    root: type[BaseModel], raw: Any, errors: Iterable[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """pydantic's errors, those of a value that fits no member of a union merged into one at the value:
-    `targetPort: [8080, 8081]` is one mistake, not one per type targetPort may have."""
-    problems: list[dict[str, Any]] = []
-    unions: dict[Loc, dict[str, Any]] = {}
-    for err in errors:
-        loc: Loc = tuple(err["loc"])
-        tag = _union_tag_index(root, loc)
-        if tag is None:
-            problems.append(dict(err))
-            continue
-        at = loc[:tag]
-        kind = err["type"] if len(loc) == tag + 1 else "model_type"
-        if at in unions:
-            unions[at]["ctx"]["kinds"].append(kind)
-            continue
-        unions[at] = {"loc": at, "type": "union_type", "input": _value_at(raw, at), "ctx": {"kinds": [kind]}}
-        problems.append(unions[at])
-    return problems
 
 
 def _prune(data: Any, loc: Loc) -> bool:
@@ -324,16 +238,20 @@ def parse_stack(
     create, diags = parse_create_namespaces(create_namespaces)
     is_production, found_production = parse_production(production)
     diags = check_namespace_keys(namespace_keys) + diags + found_production
+    # A misspelt `clustr` or `service` has its PT901 with did-you-mean: the key it meant is not missing too.
+    meant = {closest(key, NAMESPACE_KEYS) for key in set(namespace_keys) - set(NAMESPACE_KEYS)}
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
-        diags.append(missing(None, "cluster", *missing_key(("cluster",))))
+        if "cluster" not in meant:
+            diags.append(missing(None, "cluster", *missing_key(("cluster",))))
     else:
         parsed_cluster, found = parse_cluster(cluster)
         diags += found
     parsed: list[ServiceConfig] = []
     paths: dict[str, str] = {}
     if services is None:
-        diags.append(missing(None, "services", *missing_key(("services",))))
+        if "services" not in meant:
+            diags.append(missing(None, "services", *missing_key(("services",))))
     elif not isinstance(services, list):
         diags.append(
             wrong_type(

@@ -18,7 +18,14 @@ def _version(text: str, field: str) -> tuple[CceVersion | None, list[Diagnostic]
     try:
         return CceVersion.parse(text), []
     except VersionError as exc:
-        return None, [wrong_type(None, field, f"{exc}.")]
+        return None, [
+            wrong_type(
+                None,
+                field,
+                f"{exc}.",
+                "Write the version as the console shows it, e.g. version: v1.28 or v1.28.3-r0.",
+            )
+        ]
 
 
 def cluster_facts(

@@ -171,6 +171,11 @@ K8S_QUANTITY = Source(
     "Quantity: the serialization format of resource requests and limits (Kubernetes API reference)",
     "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/",
 )
+K8S_POD_IMAGE = Source(
+    'validateContainerOnlyForPod: a pod\'s image "must not have leading or trailing whitespace" (Kubernetes '
+    "API validation source)",
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
+)
 K8S_CONTAINER_PORT = Source(
     "ContainerPort: name must be an IANA_SVC_NAME, at most 15 characters (Kubernetes API reference)",
     "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",

@@ -14,9 +14,17 @@ RULES = [
         "picks one), duplicate ports, Service port names that are not DNS-1123 labels and container port "
         "names that are not IANA service names of at most 15 characters. The component names each container "
         "port after its Service port, so a name it reuses must satisfy both. A resource request or limit "
-        "that is not a quantity (512MB) fails the Deployment.",
-        "Correct the port, nodePort, name or quantity as the message says.",
-        (src.OTC_CREATE, src.K8S_SERVICE_PORT, src.K8S_CONTAINER_PORT, src.K8S_NAMES, src.K8S_QUANTITY),
+        "that is not a quantity (512MB) fails the Deployment; an image with leading or trailing whitespace "
+        "passes in the Deployment and fails every pod it creates.",
+        "Correct the port, nodePort, name, quantity or image as the message says.",
+        (
+            src.OTC_CREATE,
+            src.K8S_SERVICE_PORT,
+            src.K8S_CONTAINER_PORT,
+            src.K8S_NAMES,
+            src.K8S_QUANTITY,
+            src.K8S_POD_IMAGE,
+        ),
     ),
     Rule(
         "PT402",

@@ -92,6 +92,8 @@ def access_control_options(context: Context) -> Iterator[Diagnostic]:
 def client_ip(context: Context) -> Iterator[Diagnostic]:
     if context.annotations.get(ann.TRANSPARENT_CLIENT_IP) != "true":
         return
+    if context.service.elb.dedicated:
+        return  # an annotation of the shared ELB's: PT430 says so, and that is the one fix
     cluster = context.cluster
     if cluster is not None and cluster.turbo:
         yield context.finding(

@@ -140,6 +140,16 @@ def _workload_findings(service: ServiceConfig, prefix: str) -> Iterator[Diagnost
             f"container name {shown(container)} is not a DNS-1123 label.",
             "Name the container with a DNS-1123 label, e.g. containerName: container-0 (CCE's own default).",
         )
+    if service.image != service.image.strip():
+        # The API server checks this on pods, not on the Deployment's template: the Deployment is
+        # accepted and its ReplicaSet never creates a pod.
+        yield pt401.finding(
+            name,
+            _path(prefix, "image"),
+            f"image {shown(service.image)} has leading or trailing whitespace: the Deployment is accepted, "
+            "but the API server refuses every pod it creates.",
+            f"Remove the whitespace: image: {service.image.strip() or 'nginx:1.27'}.",
+        )
     selector, labels = workload.selector(service), workload.pod_labels(service)
     if not selector:
         yield pt401.finding(

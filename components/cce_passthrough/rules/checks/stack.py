@@ -80,8 +80,11 @@ def check_shared_elb(
                 f"IPVS cluster: services on {key} disagree on pass-through (on: {listing(on)}; "
                 f"off: {listing(off)})."
             )
+            # One finding per member that departs from the first one's setting (an outside member, whose
+            # listeners exist already, or the service the ELB belongs to): changing that member is the fix.
+            reference = next(m.pass_through for m in members if m.pass_through is not None)
             for member in members:
-                if member.service is None:
+                if member.service is None or member.pass_through in (None, reference):
                     continue
                 finding = rule("PT302").finding(
                     member.service.name, path(paths.get(member.service.name, ""), "passThrough"), message
