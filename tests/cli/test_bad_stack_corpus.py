@@ -46,6 +46,8 @@ UNREACHABLE = {
     "PT534": "`adopt --write` refusing to write a stack file (tests/live/test_adopt_cli.py)",
     "PT535": "`doctor` compares the deployed Service with the stack (tests/live/test_doctor.py)",
     "PT536": "`doctor` reports a value CCE wrote on the live Service (tests/live/test_doctor.py)",
+    "PT537": "`doctor` reads an Ingress on the stack's ELB from the live cluster",
+    "PT538": "`doctor` reads an ELB's listeners in part from the live cloud",
     **{
         code: "a live API call of doctor, verify or adopt failing (tests/live/test_live_access.py)"
         for code in ("PT580", "PT581", "PT582", "PT583", "PT584", "PT585", "PT586", "PT587", "PT588", "PT589")

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from cce_passthrough.cli.main import main
-from helpers import ROOT
+
+from .stacks import ROOT, run_stack
+from .state import write_export
 
 CORPUS = ROOT / "tests" / "corpus" / "bad-stacks"
-HEADER_KEYS = ("expect", "exit", "class", "argv", "secret", "grow", "foreign")
+HEADER_KEYS = ("expect", "exit", "class", "argv", "secret", "grow", "foreign", "before")
 # Issue 11's classes of hostile input; every one has cases in the corpus.
 CLASSES = {
     "rule": "a documented CCE constraint broken (one rule of the catalogue)",
@@ -50,6 +52,8 @@ class Case:
     """(marker, count, text): the marker in the file stands for `text` written `count` times."""
     foreign: tuple[str, ...] = ()
     """Files under the run's directory that the user wrote before the run (a render must not touch them)."""
+    before: str | None = None
+    """A stack of before/ deployed earlier: its state, as `pulumi stack export` prints it, is {tmp}/state.json."""
 
     @property
     def name(self) -> str:
@@ -92,6 +96,7 @@ def load(path: Path) -> Case:
         secrets=tuple(fields.get("secret", [])),
         grow=grow,
         foreign=tuple(fields.get("foreign", [])),
+        before=fields.get("before", [None])[0],
     )
 
 
@@ -132,6 +137,12 @@ def _argv(case: Case, workdir: Path, as_json: bool) -> list[str]:
 def prepare(case: Case, workdir: Path) -> None:
     """The stack file as the user wrote it, and the files the user had before the run."""
     (workdir / case.path.name).write_text(case.text(), encoding="utf-8")
+    if case.before is not None:
+        deployed, _ = run_stack(
+            case.name, config_file=CORPUS / "before" / f"{case.before}.yaml", preview=False
+        )
+        assert deployed.ok, deployed.diagnostics
+        write_export(deployed, workdir / "state.json")
     for name in case.foreign:
         foreign = workdir / name
         foreign.parent.mkdir(parents=True, exist_ok=True)
