@@ -174,10 +174,27 @@ def test_short_secrets_are_masked_as_words_and_never_inside_other_words(
 def test_the_parts_of_a_kubeconfig_worth_masking_and_the_structure_left_alone() -> None:
     parts = fragments(KUBECONFIG)
     assert {TOKEN, CA_DATA, SERVER, PASSWORD} <= parts
-    masked = Masker([KUBECONFIG]).text(
-        f"apiVersion: v1\nkind: Config\n- name: cce-cluster\ncurrent-context: internal\n{TOKEN[:30]}"
-    )
-    assert (
-        masked
-        == f"apiVersion: v1\nkind: Config\n- name: cce-cluster\ncurrent-context: internal\n{TOKEN[:30]}"
-    )
+    structure = "apiVersion: v1\nkind: Config\n- name: cce-cluster\ncurrent-context: internal\n"
+    masked = Masker([KUBECONFIG]).text(f"{structure}certificate-authority-data: {CA_DATA[:12]}")
+    assert masked == f"{structure}certificate-authority-data: {SECRET}"
+
+
+@pytest.mark.parametrize(
+    "leaked",
+    [TOKEN[:30], TOKEN[:8], TOKEN[-9:], TOKEN[5:20], f"...{TOKEN[10:19]}...", f"Bearer {TOKEN[:12]}…"],
+    ids=["a prefix", "eight characters", "the signature's end", "the middle", "inside dots", "cut short"],
+)
+def test_a_part_of_a_token_is_masked_wherever_it_is_cut(leaked: str) -> None:
+    """A server that echoes the start of a bearer token, a message cut in the middle of a key: each run of
+    8 or more token characters that a secret's token-like run shares is a part of it."""
+    masked = Masker([KUBECONFIG]).text(f"401 Unauthorized: invalid token {leaked} (expired)")
+    assert masked.startswith("401 Unauthorized: invalid token ") and masked.endswith(" (expired)")
+    for size in range(8, len(TOKEN) + 1):
+        for start in range(0, len(TOKEN) - size + 1):
+            assert TOKEN[start : start + size] not in masked or "." in TOKEN[start : start + size]
+
+
+def test_ordinary_words_and_other_tokens_are_left_alone() -> None:
+    masker = Masker([KUBECONFIG, "s3cr3t-k3y-9fA7Qw2LmN"])
+    text = "certificate-authority-data client-key-data 6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d L4_flavor.elb.s1.small"
+    assert masker.text(text) == text

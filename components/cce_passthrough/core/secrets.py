@@ -14,6 +14,14 @@ YAML or JSON it holds unless it is ordinary words (`cce-cluster`, `kubernetes-ad
 address with `://` or `@`, or a run of letters and digits of 16 or more, or of 8 or more with a digit).
 Structure such as `apiVersion: v1` or `- name: user`, which a kubeconfig shares with every other text,
 is left alone.
+
+A part of a token leaks too: a server that echoes the first characters of a bearer token, a message cut
+short in the middle of a key. So every run of `PART_MIN` or more token characters (letters, digits,
+`+/=_-`) in an output that shares `PART_MIN` consecutive characters with a token-like run of a secret
+(`TOKEN_RUN_MIN` characters or more, not ordinary words such as `certificate-authority-data`) is masked
+whole. A window of one case of letters only (`kubeconf` of `canary-kubeconfig-7f3a`) is no part: it
+would mask the word `kubeconfig` everywhere, and a random token has few. The first `_MOST_WINDOWS`
+windows are kept: a kubeconfig with its keys has a few thousand.
 """
 
 from __future__ import annotations
@@ -27,6 +35,11 @@ import yaml
 SECRET = "[secret]"
 SUBSTRING_MIN = 8
 WORD_MIN = 3
+PART_MIN = 8
+TOKEN_RUN_MIN = 16
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/=_-]+")
+_MOST_WINDOWS = 200_000
+_ONE_CASE = re.compile(r"[a-z_-]+|[A-Z_-]+")
 _TOKEN = re.compile(rf"[A-Za-z0-9+/=_.:@%~-]{{{SUBSTRING_MIN},}}")
 _ORDINARY = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)*")
 _RUN = re.compile(r"[A-Za-z0-9+/=]{8,}")
@@ -81,6 +94,24 @@ def fragments(secret: str) -> set[str]:
     return found | {secret}
 
 
+def _windows(secrets: Iterable[str]) -> frozenset[str]:
+    """Every PART_MIN characters of each token-like run of the secrets: an output run holding one holds a
+    part of a secret."""
+    windows: set[str] = set()
+    for secret in secrets:
+        for run in _TOKEN_RUN.findall(secret[:_MOST_CHARS]):
+            if len(run) < TOKEN_RUN_MIN or _ORDINARY.fullmatch(run):
+                continue
+            windows.update(
+                window
+                for window in (run[i : i + PART_MIN] for i in range(len(run) - PART_MIN + 1))
+                if not _ONE_CASE.fullmatch(window)
+            )
+            if len(windows) >= _MOST_WINDOWS:
+                return frozenset(windows)
+    return frozenset(windows)
+
+
 class Masker:
     """Every secret and secret fragment replaced by SECRET in strings, mapping keys included, at any
     depth of a value."""
@@ -102,6 +133,7 @@ class Masker:
             for w in sorted(words, key=lambda w: (-len(w), w))
         ]
         self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self._windows = _windows(self.secrets)
 
     def __bool__(self) -> bool:
         return bool(self.secrets)
@@ -109,7 +141,17 @@ class Masker:
     def text(self, text: str) -> str:
         if text in self.secrets:
             return SECRET
-        return self._pattern.sub(SECRET, text) if self._pattern is not None else text
+        masked = self._pattern.sub(SECRET, text) if self._pattern is not None else text
+        return _TOKEN_RUN.sub(self._part, masked) if self._windows else masked
+
+    def _part(self, match: re.Match[str]) -> str:
+        run = match.group()
+        if len(run) < PART_MIN:
+            return run
+        windows = self._windows
+        return (
+            SECRET if any(run[i : i + PART_MIN] in windows for i in range(len(run) - PART_MIN + 1)) else run
+        )
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):

@@ -7,10 +7,12 @@ and print one kind of message. The codes are catalogued (PT580-PT589) like every
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from enum import Enum
 
 from ..core.diagnostics import Diagnostic
+from ..core.secrets import Masker
 from ..rules.catalogue import Rule, rule
 
 _MAX_DETAIL = 300
@@ -82,12 +84,43 @@ def retry_after_seconds(value: object) -> float | None:
 def clean(text: str, secrets: Iterable[str] = ()) -> str:
     """One line, control characters escaped, no known secret, bounded: safe to print whatever a
     server put in its error body."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[secret]")
+    text = Masker(secrets).text(text)  # whole or in part
     text = " ".join(text.split())
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+
+
+class _LibraryLogMask(logging.Filter):
+    """Masks every known secret, whole or in part, in what a client library logs (the kubernetes client
+    logs each response body at DEBUG): a handler anyone attaches sees no secret."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: frozenset[str] = frozenset()
+        self._masker = Masker(())
+
+    def add(self, secrets: Iterable[str]) -> None:
+        known = self._secrets | {s for s in secrets if s}
+        if known != self._secrets:
+            self._secrets, self._masker = known, Masker(known)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._masker:
+            record.msg, record.args = self._masker.text(record.getMessage()), None
+        return True
+
+
+_LIBRARY_LOG_MASK = _LibraryLogMask()
+
+
+def mask_library_logs(secrets: Iterable[str], *loggers: str) -> None:
+    """From now on, the records of `loggers` (each exactly: a filter does not reach child loggers) show
+    none of `secrets`."""
+    _LIBRARY_LOG_MASK.add(secrets)
+    for name in loggers:
+        logger = logging.getLogger(name)
+        if _LIBRARY_LOG_MASK not in logger.filters:
+            logger.addFilter(_LIBRARY_LOG_MASK)
 
 
 class LiveError(Exception):

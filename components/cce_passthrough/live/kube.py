@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .errors import Failure, LiveError, failure_for_status, retry_after_seconds
+from ..core.secrets import Masker
+from .errors import Failure, LiveError, failure_for_status, mask_library_logs, retry_after_seconds
 
 API = "kubernetes"
 # The API server answers 429 (API Priority and Fairness) before doing anything, so the call is retried
@@ -294,9 +295,7 @@ class Kube:
 
 
 def _clean(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "[secret]")
-    return text
+    return Masker(secrets).text(text)  # whole or in part
 
 
 def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, connect_retries: int = 1) -> Kube:
@@ -307,6 +306,8 @@ def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, conne
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
+    # The client logs every response body at DEBUG, and a server may echo the token in one.
+    mask_library_logs(source.secrets, "kubernetes.client.rest", "urllib3.connectionpool")
     configuration = client.Configuration()
     try:
         config.load_kube_config_from_dict(
