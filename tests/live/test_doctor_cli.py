@@ -91,3 +91,18 @@ def test_doctor_without_credentials_is_a_clean_refusal(
     assert main(["doctor", "--stack", "dev", "--project", str(project)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("PT580 error: huawei cloud: find credentials failed")
+
+
+def readme_session(command: str) -> str:
+    """What the README shows `command` printing: the lines after `$ command` in its fenced block."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = lines.index(f"$ {command}") + 1
+    end = lines.index("```", start)
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def test_the_readme_doctor_session_is_what_doctor_prints_against_the_test_servers(
+    seeded: FakeHuaweiCloud, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["doctor", "--stack", "dev", "--project", str(project)])
+    assert capsys.readouterr().out == readme_session("cce-passthrough doctor --stack dev")

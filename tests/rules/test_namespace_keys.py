@@ -61,3 +61,7 @@ def test_every_key_the_program_reads_is_a_known_key() -> None:
     for key in NAMESPACE_KEYS:
         assert f'"{key}"' in program
     assert check_namespace_keys(NAMESPACE_KEYS) == []
+
+
+def test_the_cluster_id_doctor_and_preview_live_read_is_no_unknown_key() -> None:
+    assert check_namespace_keys(["cluster", "services", "clusterId"]) == []

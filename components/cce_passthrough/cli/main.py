@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, cast
 from ..backend import add_backend_parser, run_backend
 from ..core.text import json_printable, printable, printable_lines
 from ..rules.stackfile import StackFileError
+from . import preview_live
 from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
+from .preview_live import add_arguments as add_live_arguments
 from .rule_commands import run_explain, run_rules
 from .verify_parser import add_verify_parser
 
@@ -95,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the policy pack (policy/) over every planned resource, with the stack's cluster facts",
     )
+    add_live_arguments(preview)
 
     rules = sub.add_parser("rules", help="list every rule: code, severity, summary")
     rules_format = rules.add_mutually_exclusive_group()
@@ -206,8 +209,13 @@ def _plan(args: argparse.Namespace) -> PlanResult | int:
     if gc.get_freeze_count() == 0:
         gc.freeze()
     try:
+        live_cluster = getattr(args, "live_cluster", None)  # preview --live: the live facts as declared
         result = preview(
-            args.project, stack=args.stack, config_file=args.config, state=getattr(args, "state", None)
+            args.project,
+            stack=args.stack,
+            config_file=args.config,
+            state=getattr(args, "state", None),
+            config_objects={"cluster": live_cluster} if live_cluster is not None else None,
         )
     except StackFileError as exc:
         if args.json:
@@ -247,9 +255,22 @@ def _run_preview(args: argparse.Namespace) -> int:
         if missing is not None:
             print(missing, file=sys.stderr)
             return EXIT_UNUSABLE
+    live: preview_live.LivePreview | None = None
+    if args.live:
+        if args.config is not None:
+            print(
+                "cce-passthrough: error: --live reads the stack's credentials: use --stack", file=sys.stderr
+            )
+            return EXIT_UNUSABLE
+        read = preview_live.read(args)
+        if isinstance(read, int):
+            return read
+        live, args.live_cluster = read, read.cluster
     result = _plan(args)
     if isinstance(result, int):
         return result
+    if live is not None:
+        preview_live.apply(result, live)
     code = EXIT_OK if result.ok else EXIT_FINDINGS
     note = ""
     if args.render is not None:
@@ -269,8 +290,11 @@ def _run_preview(args: argparse.Namespace) -> int:
         if blocking(policy) or not result.ok:
             code = max(code, EXIT_FINDINGS)
     if args.json:
-        print(json_printable(_plan_json(result, policy)))
+        text = _plan_json(result, policy)
+        print(json_printable(preview_live.with_facts(text, live) if live is not None else text))
     else:
+        if live is not None:
+            print(printable_lines(preview_live.facts_text(live)), end="")
         print(tree_text(result, colour=_colour()), end="")
         if policy is not None:
             from .policy_report import report_text
@@ -324,55 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _run_adopt(args: argparse.Namespace) -> int:
-    from ..live.errors import LiveError
-    from ..live.stackfile import StackFileRefusedError, write_entry
-    from ..offline.stackconfig import load_project
-    from .adopt import adopt, adoption_text, read_live, write_import_file
-
-    try:
-        project = load_project(args.project)
-        stack_file = project.stack_file(args.stack)
-        live_service, deployments = read_live(args)
-        result = adopt(args.project, stack_file, live_service, deployments)
-    except LiveError as exc:
-        print(exc.diagnostic(args.service, "adopt").render(), file=sys.stderr)
-        return EXIT_UNUSABLE
-    except (StackFileError, StackFileRefusedError) as exc:
-        print(f"cce-passthrough: error: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    wrote = None
-    if args.write and result.ok and result.entry is not None:
-        try:
-            write_entry(stack_file, result.entry)
-            wrote = stack_file
-        except StackFileRefusedError as exc:
-            from ..rules.catalogue import rule
-
-            result.findings.append(rule("PT534").finding(result.entry["name"], str(stack_file), f"{exc}."))
-    if args.import_file is not None and result.import_document is not None:
-        try:
-            write_import_file(args.import_file, result.import_document)
-        except OSError as exc:
-            print(
-                f"cce-passthrough: error: cannot create {args.import_file}: {exc.strerror or exc}",
-                file=sys.stderr,
-            )
-            return EXIT_UNUSABLE
-    if args.json:
-        payload = {
-            "ok": result.ok,
-            "entry": result.entry,
-            "import": result.import_document,
-            "diagnostics": [d.to_dict() for d in result.findings],
-            "written": str(wrote) if wrote else None,
-        }
-        print(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
-    else:
-        print(adoption_text(result, wrote), end="")
-    return EXIT_OK if result.ok and not any(f.code == "PT534" for f in result.findings) else EXIT_FINDINGS
-
-
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "preview":
         return _run_preview(args)
@@ -381,7 +356,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "backend":
         return run_backend(args)
     if args.command == "adopt":
-        return _run_adopt(args)
+        from .adopt_command import run as run_adopt
+
+        return run_adopt(args)
     if args.command == "doctor":
         from .doctor import run as run_doctor
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def preview(
     preview: bool = True,
     secrets: Mapping[str, str] | None = None,
     state: Path | None = None,
+    config_objects: Mapping[str, Any] | None = None,
 ) -> PlanResult:
     """Raises StackFileError when the project or stack file cannot be read.
 
@@ -64,7 +66,10 @@ def preview(
     "[secret]". Either way the value is a secret to the program and masked in every output.
 
     `state`: the stack's previous state (`pulumi stack export`); the plan is then compared with it and
-    says what it would replace, delete or unprotect of what the user owns (PT217, PT218)."""
+    says what it would replace, delete or unprotect of what the user owns (PT217, PT218).
+
+    `config_objects`: project keys (`cluster`) whose value the program reads instead of the stack
+    file's: the live cluster's facts for `preview --live`."""
     project = load_project(project_dir)
     stack_file = config_file if config_file is not None else existing_stack_file(project, stack or "dev")
     config = load_stack_config(project, stack_file, stack if config_file is None else None)
@@ -72,6 +77,8 @@ def preview(
         return PlanResult(project.name, config.stack, preview, diagnostics=list(config.findings))
     prior = read_state(state, project.name, config.stack) if state is not None else None
     values, secret_keys = dict(config.values), list(config.secret_keys)
+    for key, value in (config_objects or {}).items():
+        values[f"{project.name}:{key}"] = json.dumps(value)
     for key, value in (secrets or {}).items():
         values[key] = value
         if key not in secret_keys:

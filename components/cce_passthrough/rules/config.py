@@ -168,15 +168,17 @@ class ParsedStack:
     """`production: true`: what the stack creates in the cloud is protected unless a service says not."""
 
 
-# Every key of the `cce-passthrough:` config namespace the program reads.
+# Every key of the `cce-passthrough:` config namespace the program reads, and then those only the live
+# commands read (`clusterId`: the CCE cluster doctor and preview --live show).
 NAMESPACE_KEYS = ("cluster", "services", "createNamespaces", "production", "kubeconfig")
+LIVE_KEYS = ("clusterId",)
 
 
 def check_namespace_keys(keys: Iterable[str]) -> list[Diagnostic]:
     """PT901 for each key of the namespace that the program does not read (`kubeConfig`, `clustr`):
     a misspelt key would be ignored, and its value with it."""
     findings = []
-    for key in sorted(set(keys) - set(NAMESPACE_KEYS)):
+    for key in sorted(set(keys) - set(NAMESPACE_KEYS) - set(LIVE_KEYS)):
         hint = did_you_mean(key, NAMESPACE_KEYS)
         findings.append(
             rule("PT901").finding(
