@@ -6,9 +6,9 @@ credentials in them. A clean refusal is the backend's own error (``BackendError`
 ``StateFormatError``) or a problem in the report; anything else (a ``KeyError``, a
 ``RecursionError``, a ``MemoryError``, a hang) fails.
 
-Examples per property: ``CCE_PASSTHROUGH_FUZZ_EXAMPLES`` (default 60, what CI runs, derandomized
-so a CI run is reproducible); docs/reliability.md "State backend" records the long runs
-(10,000 per property) and the command that reproduces them.
+Examples per property: ``CCE_PASSTHROUGH_FUZZ_EXAMPLES``, the knob of every fuzzed target
+(tests/helpers/fuzzing.py; unset: 60, 15 for the commands, what CI runs, derandomized so a CI run is
+reproducible); docs/reliability.md "Fuzzing" records the long runs and the command that reproduces them.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import os
 import re
 import string
 from datetime import datetime, timezone
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cce_passthrough.backend.layout import (
@@ -58,16 +57,9 @@ from cce_passthrough.backend.url import (
     normalize_prefix,
     parse_login_url,
 )
+from helpers.fuzzing import fuzz_settings, measured
 
-DEFAULT_EXAMPLES = 60
-EXAMPLES = int(os.environ.get("CCE_PASSTHROUGH_FUZZ_EXAMPLES") or DEFAULT_EXAMPLES)
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=EXAMPLES == DEFAULT_EXAMPLES,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
+FUZZ = fuzz_settings(60)
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -172,6 +164,7 @@ secrets = st.text(alphabet=string.ascii_letters + string.digits + "+/=", min_siz
 
 @FUZZ
 @given(login_urls)
+@measured
 def test_login_urls_are_refused_cleanly_or_round_trip(url: str) -> None:
     try:
         target = parse_login_url(url)
@@ -190,6 +183,7 @@ def test_login_urls_are_refused_cleanly_or_round_trip(url: str) -> None:
     st.one_of(st.none(), hostile_text, names),
     st.sampled_from(["auto", "path", "virtual"]),
 )
+@measured
 def test_cli_targets_and_prefixes_are_refused_cleanly_or_usable(
     bucket: str, region: str, endpoint: str | None, prefix: str | None, addressing: Any
 ) -> None:
@@ -207,6 +201,7 @@ def test_cli_targets_and_prefixes_are_refused_cleanly_or_usable(
 
 @FUZZ
 @given(keys, st.integers(0, 2), st.sampled_from(["", "dev", "a/b"]))
+@measured
 def test_object_keys_are_classified_or_refused(key: str, layout_version: int, prefix: str) -> None:
     target = BackendTarget("state-1", "us-east-1", None, prefix)
     for classify in (classify_stack_key, classify_lock_key, classify_history_key):
@@ -223,6 +218,7 @@ def test_object_keys_are_classified_or_refused(key: str, layout_version: int, pr
 
 @FUZZ
 @given(st.one_of(names, hostile_text, st.builds("/".join, st.lists(names, max_size=4))), st.integers(0, 1))
+@measured
 def test_stack_names_give_keys_or_a_refusal(stack: str, layout_version: int) -> None:
     target = BackendTarget("state-1", "us-east-1", None, "dev")
     try:
@@ -239,6 +235,7 @@ def test_stack_names_give_keys_or_a_refusal(stack: str, layout_version: int) -> 
     st.integers(0, 2),
     st.lists(blobs_of(checkpoints), max_size=12),
 )
+@measured
 def test_a_listing_and_any_object_contents_give_a_report(
     listed: list[tuple[str, int]], layout_version: int, blobs: list[bytes]
 ) -> None:
@@ -253,6 +250,7 @@ def test_a_listing_and_any_object_contents_give_a_report(
 
 @FUZZ
 @given(st.sampled_from([".json", ".json.gz", ".yaml", ".json.zst"]), blobs_of(checkpoints))
+@measured
 def test_state_blobs_parse_or_are_a_format_error(suffix: str, blob: bytes) -> None:
     try:
         info = parse_checkpoint(".pulumi/stacks/p/s" + suffix, blob)
@@ -263,6 +261,7 @@ def test_state_blobs_parse_or_are_a_format_error(suffix: str, blob: bytes) -> No
 
 @FUZZ
 @given(blobs_of(json_values), st.one_of(st.none(), blobs_of(json_values), hostile_text.map(str.encode)))
+@measured
 def test_lock_and_meta_blobs_never_raise_unexpectedly(lock: bytes, meta: bytes | None) -> None:
     owner = parse_lock(".pulumi/locks/p/s/1.json", lock).owner
     assert not RAW_CONTROL.search(escape_control(owner))
@@ -272,6 +271,7 @@ def test_lock_and_meta_blobs_never_raise_unexpectedly(lock: bytes, meta: bytes |
 
 @FUZZ
 @given(policies, st.lists(grant, max_size=4), st.sampled_from(["Enabled", "Suspended", "Disabled"]))
+@measured
 def test_bucket_policies_and_acls_give_a_decision(
     policy_text: str, grants: list[Any], versioning: str
 ) -> None:
@@ -307,6 +307,7 @@ def test_bucket_policies_and_acls_give_a_decision(
         st.binary(max_size=300), hostile_text.map(str.encode), st.just(b"<?xml version='1.0'?><Error/>")
     ),
 )
+@measured
 def test_any_answer_is_judged_s3_or_not(
     operation: str, status: int, headers: dict[str, str], body: bytes
 ) -> None:
@@ -316,6 +317,7 @@ def test_any_answer_is_judged_s3_or_not(
 
 @FUZZ
 @given(st.lists(secrets, min_size=1, max_size=3), st.lists(st.one_of(hostile_text, secrets), max_size=6))
+@measured
 def test_no_8_characters_of_a_credential_survive_redaction(credentials: list[str], pieces: list[str]) -> None:
     cuts = [c[i:j] for c in credentials for i, j in ((0, 9), (len(c) - 9, len(c)))]
     message = " ".join(pieces + credentials + cuts)
@@ -336,13 +338,8 @@ def test_a_huge_valid_state_within_the_limit_is_read() -> None:
 
 # ---------------------------------------------------------------- the commands themselves
 
-CLI_EXAMPLES = EXAMPLES if os.environ.get("CCE_PASSTHROUGH_FUZZ_EXAMPLES") else 15
 # The fixtures are a stateless runner and one bucket that each example writes under a fresh prefix.
-CLI_FUZZ = settings(
-    FUZZ,
-    max_examples=CLI_EXAMPLES,
-    suppress_health_check=[*FUZZ.suppress_health_check, HealthCheck.function_scoped_fixture],
-)
+CLI_FUZZ = fuzz_settings(15)
 
 
 def assert_clean(code: int, out: str, err: str) -> None:
@@ -363,6 +360,7 @@ def assert_clean(code: int, out: str, err: str) -> None:
     st.one_of(st.none(), hostile_text, names),
     st.sampled_from(["auto", "path", "virtual"]),
 )
+@measured
 def test_backend_url_prints_a_url_that_parses_back_or_one_error_line(
     run_cli: Any, bucket: str, region: str, endpoint: str | None, prefix: str | None, addressing: str
 ) -> None:
@@ -390,6 +388,7 @@ def test_backend_url_prints_a_url_that_parses_back_or_one_error_line(
     st.one_of(st.none(), blobs_of(json_values), st.just(b"version: 1\n")),
     keys,
 )
+@measured
 def test_check_versions_restore_over_any_bucket_contents(
     run_cli: Any,
     fuzz_bucket: Any,
