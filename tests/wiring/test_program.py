@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cce_passthrough.core import annotations as ann
+from cce_passthrough.core.diagnostics import errors
 from cce_passthrough.core.versions import CceVersion
 from cce_passthrough.offline.manifests import to_manifest, validate
-from helpers import STACKS, run_stack
+from helpers import STACKS, STANDARD_CLUSTER, run_stack, write_stack
+from helpers import service as service_entry
 
 COMPONENT = "cce-passthrough:index:PassThroughService"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
@@ -179,3 +183,19 @@ def test_every_kubernetes_object_passes_the_openapi_schema(stack: str) -> None:
     assert len(objects) == 2 * len(result.by_type(COMPONENT))
     for resource in objects:
         validate(to_manifest(resource.type, resource.inputs), version)
+
+
+def test_a_lookup_stack_with_one_broken_service_plans_nothing_before_the_cluster_is_read(
+    tmp_path: Path,
+) -> None:
+    """A stack to look up is not looked up while it cannot be read whole (a name given twice), so no
+    service has the cluster's facts its rules need: the preview lists the finding and plans nothing.
+    Found by fuzzing the stack files (tests/cli/test_fuzz_stack_files.py): it failed with an
+    AssertionError, exit 2."""
+    cluster = {**STANDARD_CLUSTER, "name": "lookup-cce", "lookup": True}
+    stack_file = write_stack(
+        tmp_path, cluster, [service_entry("api"), service_entry("web"), service_entry("web")]
+    )
+    result, mocks = run_stack(config_file=stack_file)
+    assert [(d.code, d.field) for d in errors(result.diagnostics)] == [("PT401", "services[2].name")]
+    assert not [r for r in result.resources if r.custom] and not mocks.calls

@@ -154,9 +154,11 @@ def _elb_of(service: ServiceConfig, by_name: Mapping[str, ServiceConfig]) -> str
 
 def _unaffected(stack: ParsedStack, evaluation: Evaluation) -> list[ServiceConfig]:
     """The services no error is about, nor about a service on the same ELB; none when an error is about
-    the stack as a whole (its cluster, its keys)."""
+    the stack as a whole (its cluster, its keys), nor when the cluster's facts are unknown: a stack to
+    look up that cannot be read whole is not looked up, and the rules that need the facts have not run
+    (found by fuzzing: a lookup stack with one service's error crashed the preview)."""
     failed = {f.resource for f in errors(evaluation.findings)}
-    if None in failed:
+    if None in failed or evaluation.facts is None:
         return []
     by_name = {s.name: s for s in stack.services}
     broken = {_elb_of(s, by_name) for s in stack.services if s.name in failed}
