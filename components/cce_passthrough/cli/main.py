@@ -198,16 +198,10 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
 
 def _plan(args: argparse.Namespace) -> PlanResult | int:
     """The offline plan of the stack `args` name, or the exit code of a command that cannot run."""
-    import gc
-
     from ..offline.engine import ProgramFailedError
-    from ..offline.preview import preview
+    from ..offline.preview import freeze_imports, preview
 
-    # The provider SDKs' ~100,000 import-time objects live as long as the process: moved out of the
-    # collector's reach, each full collection during the run no longer walks them (bench/). Once per
-    # process, so that a caller running many previews in one process freezes nothing of theirs later.
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
+    freeze_imports()
     try:
         live_cluster = getattr(args, "live_cluster", None)  # preview --live: the live facts as declared
         result = preview(

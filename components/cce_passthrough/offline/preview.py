@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,6 +49,20 @@ class DeclaredFacts:
         if token == GET_DEDICATED_ELBS:
             return {"loadbalancers": [{"id": args.get("loadbalancerId"), "vpcId": vpc_id}]}
         raise LookupError(f"the offline preview has no answer for {token}")
+
+
+def freeze_imports() -> None:
+    """For a process that runs previews: the provider SDKs' ~100,000 import-time objects live as long as
+    the process, and moved out of the collector's reach, each full collection during a run no longer
+    walks them (bench/). The program a preview runs is imported first, Kubernetes types and all, or they
+    would be imported, and walked by every full collection, after the freeze. Once per process, so that
+    a caller running many previews in one process freezes nothing of theirs later."""
+    if gc.get_freeze_count() == 0:
+        import pulumi_kubernetes.meta.v1  # noqa: F401 (the program reaches it lazily, at its first object)
+
+        from ..wiring import program  # noqa: F401
+
+        gc.freeze()
 
 
 def preview(

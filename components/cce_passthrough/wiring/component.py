@@ -107,9 +107,14 @@ class PassThroughService(pulumi.ComponentResource):
         else:
             # Autocreated: CCE writes the id of the ELB it created back onto the Service by the time the
             # Service has its ingress; reading it through `status` keeps it unknown in preview, as it is.
-            self.elb_id = pulumi.Output.all(svc.status, svc.metadata).apply(
-                lambda parts: (_field(parts[1], "annotations") or {}).get(ann.ID)
-            )
+            # One apply inside the other, not `Output.all(status, metadata)`: the same value, known and
+            # secret alike, without an output per field of both objects (bench/, issue 13).
+            def written_id(_: Any) -> pulumi.Output[str | None]:
+                return svc.metadata.apply(
+                    lambda metadata: (_field(metadata, "annotations") or {}).get(ann.ID)
+                )
+
+            self.elb_id = svc.status.apply(written_id)
         self.load_balancer_ip, self.public_ip = _addresses(service, ingress, managed_addresses)
         self.register_outputs(
             {
