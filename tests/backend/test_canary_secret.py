@@ -88,6 +88,7 @@ def moto_paths(env: dict[str, Any]) -> list[list[str]]:
         *first,
         ["bootstrap", *args],
         ["url", *args, "--prefix", "dev"],
+        ["url", *args, "--prefix", "dev", "--url-only"],
         ["check", *args],
         ["versions", *args, "--stack", "web/dev"],
         ["restore", *args, "--stack", "web/dev", "--version-id", "no-such"],

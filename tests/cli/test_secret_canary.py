@@ -6,6 +6,7 @@ traceback of a failing program."""
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import textwrap
 from pathlib import Path
@@ -123,6 +124,46 @@ def test_no_part_of_a_secret_reaches_a_finding_or_a_log_record(
     logged = "\n".join(record.getMessage() for record in records)
     assert "PT304" in logged
     assert_no_canary(captured.out + captured.err + logged)
+
+
+def test_no_part_of_a_secret_reaches_the_access_matrix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], decrypting: None
+) -> None:
+    stack = leaky_stack(tmp_path)
+    base = ["access", "shop", "--project", str(ROOT), "--config", str(stack)]
+    assert main(base) == 0
+    assert main([*base, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "Who reaches the ELB address of service shop" in captured.out
+    assert_no_canary(captured.out + captured.err)
+
+
+def test_no_part_of_a_secret_reaches_what_a_previous_state_makes_the_preview_say(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], decrypting: None
+) -> None:
+    """A state exported with --show-secrets, or a hostile one: its values reach the output only as the
+    addresses PT217 quotes, masked like everything else."""
+    stack = leaky_stack(tmp_path)
+    parent = "cce-passthrough:index:PassThroughService"
+    urn = f"urn:pulumi:leaky::cce-passthrough::{parent}$kubernetes:core/v1:Service::shop-service"
+    old = {
+        "urn": urn,
+        "custom": True,
+        "type": "kubernetes:core/v1:Service",
+        "id": "prod/shop",
+        "inputs": {
+            "metadata": {"annotations": {"kubernetes.io/elb.autocreate": '{"type":"public"}', "x": TOKEN}}
+        },
+        "outputs": {"status": {"loadBalancer": {"ingress": [{"ip": TOKEN}, {"ip": f"{TOKEN[:20]}"}]}}},
+    }
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 3, "deployment": {"resources": [old]}}))
+    base = ["preview", "--project", str(ROOT), "--config", str(stack), "--state", str(state)]
+    assert main(base) == 0
+    assert main([*base, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "PT217" in captured.out
+    assert_no_canary(captured.out + captured.err)
 
 
 PROGRAM = """

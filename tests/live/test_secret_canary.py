@@ -80,7 +80,9 @@ def test_doctor_never_prints_a_part_of_an_echoed_credential(
     _assert_no_canary(out + err + everything.text)
 
 
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
 def test_adopt_never_prints_a_part_of_an_echoed_token(
+    json_flag: list[str],
     kube_server: FakeKube,
     kubeconfig: Path,
     tmp_path: Path,
@@ -89,14 +91,16 @@ def test_adopt_never_prints_a_part_of_an_echoed_token(
 ) -> None:
     _echoing(kube_server, None)
     project = _project(tmp_path, "config:\n  cce-passthrough:services: []\n")
-    code = main(["adopt", "--service", "web", "--project", str(project)])
+    code = main(["adopt", "--service", "web", "--project", str(project), *json_flag])
     out, err = capsys.readouterr()
     assert code == 2 and "401" in out + err
     _assert_no_canary(out + err + everything.text)
 
 
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
 @pytest.mark.parametrize("echo", ["kube", "huawei"])
 def test_verify_never_prints_a_part_of_an_echoed_credential(
+    json_flag: list[str],
     kube_server: FakeKube,
     kubeconfig: Path,
     huawei_env: FakeHuaweiCloud,
@@ -111,7 +115,40 @@ def test_verify_never_prints_a_part_of_an_echoed_credential(
     seed_cluster(kube_server)
     _echoing(kube_server if echo == "kube" else None, huawei_env if echo == "huawei" else None)
     project = write_project(tmp_path / "p")
-    code = main(["verify", "--stack", "test", "--project", str(project), "--requests", "1", "--timeout", "5"])
+    code = main(
+        [
+            "verify",
+            "--stack",
+            "test",
+            "--project",
+            str(project),
+            "--requests",
+            "1",
+            "--timeout",
+            "5",
+            *json_flag,
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 2 and "401" in out + err
+    _assert_no_canary(out + err + everything.text)
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
+@pytest.mark.parametrize("echo", ["kube", "huawei"])
+def test_preview_live_never_prints_a_part_of_an_echoed_credential(
+    json_flag: list[str],
+    kube_server: FakeKube,
+    kubeconfig: Path,
+    huawei_env: FakeHuaweiCloud,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    everything: pytest.LogCaptureFixture,
+    echo: str,
+) -> None:
+    _echoing(kube_server if echo == "kube" else None, huawei_env if echo == "huawei" else None)
+    project = _project(tmp_path, STACK)
+    code = main(["preview", "--stack", "dev", "--project", str(project), "--live", *json_flag])
+    out, err = capsys.readouterr()
+    assert code in (1, 2) and "401" in out + err
     _assert_no_canary(out + err + everything.text)
