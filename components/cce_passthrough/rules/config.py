@@ -241,7 +241,9 @@ def parse_stack(
     is_production, found_production = parse_production(production)
     diags = check_namespace_keys(namespace_keys) + diags + found_production
     # A misspelt `clustr` or `service` has its PT901 with did-you-mean: the key it meant is not missing too.
-    meant = {closest(key, NAMESPACE_KEYS) for key in set(namespace_keys) - set(NAMESPACE_KEYS)}
+    meant = {
+        closest(key, NAMESPACE_KEYS) for key in set(namespace_keys) - set(NAMESPACE_KEYS) - set(LIVE_KEYS)
+    }
     parsed_cluster: ClusterConfig | None = None
     if cluster is None:
         if "cluster" not in meant:
