@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from cce_passthrough.core.diagnostics import errors
 from cce_passthrough.offline.engine import OfflineMocks, run_program
 from helpers import FixtureInvokes
 
@@ -110,3 +111,53 @@ def test_host_network_pods_are_announced_to_cce(tmp_path: Path) -> None:
     # Turbo with Local needs host-network pods (PT105): without them the same service is refused
     refused = _run(tmp_path, HOST_NETWORK_PROGRAM.replace("HOST_NETWORK", "False"))
     assert [d.code for d in refused.diagnostics if d.severity.value == "error"] == ["PT105"]
+
+
+# Found by fuzzing the component's args (tests/wiring/test_fuzz_component_args.py): each was an exception
+# other than ConstraintViolation, or a secret in a finding.
+ARGS_WITH = """
+import pulumi
+from cce_passthrough import PassThroughService
+
+PassThroughService(
+    NAME,
+    args={
+        "cluster": {"version": "v1.28", "flavor": "standard", "kube_proxy_mode": "iptables"},
+        "image": "nginx:1.27",
+        "ports": [{"name": "http", "port": 80}],
+        "elb": {"class": "shared", "existing": EXISTING},
+    },
+)
+"""
+
+
+def _with(name: str, existing: str) -> str:
+    return ARGS_WITH.replace("NAME", name).replace("EXISTING", existing)
+
+
+def test_an_existing_elb_id_from_another_stack_next_to_a_misspelt_key_is_an_unknown_key(
+    tmp_path: Path,
+) -> None:
+    source = _with(
+        '"web"', '{"id": pulumi.Output.from_input("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"), "idd": "x"}'
+    )
+    result = _run(tmp_path, source)
+    assert [(d.code, d.field) for d in errors(result.diagnostics)] == [("PT901", "elb.existing.idd")]
+
+
+def test_a_secret_elb_id_that_is_not_a_uuid_is_refused_without_quoting_it(tmp_path: Path) -> None:
+    result = _run(tmp_path, _with('"web"', '{"id": pulumi.Output.secret("my-elb-Secret-7f3a9c")}'))
+    [finding] = errors(result.diagnostics)
+    assert (finding.code, finding.field) == ("PT209", "elb.existing.id")
+    assert "Secret-7f3a9c" not in finding.message and "a secret value" in finding.message
+
+
+def test_an_empty_component_name_is_a_service_name_finding(tmp_path: Path) -> None:
+    result = _run(tmp_path, _with('""', '{"id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}'))
+    assert [(d.code, d.field) for d in errors(result.diagnostics)] == [("PT401", "name")]
+    assert not result.resources or not [r for r in result.resources if r.custom]
+
+
+def test_an_empty_key_among_the_args_is_named_in_the_finding(tmp_path: Path) -> None:
+    result = _run(tmp_path, _with('"web"', '{"id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "": 1}'))
+    assert [(d.code, d.field) for d in errors(result.diagnostics)] == [("PT901", 'elb.existing[""]')]

@@ -16,5 +16,6 @@ def from_location(prefix: str, location: Iterable[int | str]) -> str:
     """The path of a pydantic error location (`("ports", 0, "port")`) under `prefix`."""
     path = prefix
     for part in location:
-        path = join(path, f"[{part}]" if isinstance(part, int) else str(part))
+        # An empty key would vanish from the path (found by fuzzing: a finding without a field).
+        path = join(path, f"[{part}]" if isinstance(part, int) else str(part) or '[""]')
     return path

@@ -5,7 +5,6 @@ Each service is parsed on its own, so one broken service does not hide the findi
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,7 +107,7 @@ def _validate(
         problems = unknown_for_missing(model, one_per_union(model, raw, exc.errors()))
         diags = [_diagnostic(model, prefix, resource, err) for err in problems]
         rejected = _rejected_paths(model, problems)
-        pruned = copy.deepcopy(raw)
+        pruned = _containers_copied(raw)
         for _ in range(5):
             if not all(_prune(pruned, tuple(err["loc"])) for err in problems):
                 return None, diags
@@ -121,6 +120,17 @@ def _validate(
                 parsed = parsed.with_rejected(rejected)
             return parsed, diags
         return None, diags
+
+
+def _containers_copied(value: Any) -> Any:
+    """`value` with each dict and list copied and every other value shared: pruning edits only the
+    containers, and a value of the caller's (a Pulumi Output, an object of its own) may refuse to be
+    copied (found by fuzzing: an Output among component args with a misspelt key failed the program)."""
+    if isinstance(value, dict):
+        return {key: _containers_copied(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(inner) for inner in value]
+    return value
 
 
 def _prune(data: Any, loc: Loc) -> bool:

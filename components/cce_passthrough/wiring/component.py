@@ -13,6 +13,7 @@ from ..core.diagnostics import Diagnostic
 from ..core.model import ClusterFacts, ServiceConfig, SharedElbRef
 from ..core.ownership import deployment_cluster_fields, service_cluster_fields
 from ..rules.checks.elb_location import elb_id_findings, missing_shared_elb_id
+from ..rules.checks.spec import service_name_findings
 from ..rules.config import parse_component_args
 from ..rules.evaluate import evaluate
 from .args import PassThroughServiceArgs
@@ -46,6 +47,9 @@ class PassThroughService(pulumi.ComponentResource):
         self, name: str, args: PassThroughServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         """The component used as a library (or through the provider host): its args are evaluated here."""
+        if not name:
+            # The SDK refuses a resource without a name before the args could be read: the name's finding.
+            publish(service_name_findings(name, ""))
         super().__init__(TOKEN, name, {}, opts)
         evaluation = evaluate(
             parse_component_args(name, args), PulumiCloud(pulumi.InvokeOptions(parent=self))
@@ -265,13 +269,15 @@ def _checked(
     where: str,
     shared_from: str | None = None,
 ) -> pulumi.Output[Any]:
-    def check(value: Any) -> Any:
+    async def check(value: Any) -> Any:
         if value is None and shared_from is not None:
             # The owner's ELB has no id to share (CCE wrote none onto its Service): stop here rather than
             # send `elb.id` empty, which CCE would answer with an address that never comes.
             publish([missing_shared_elb_id(name, where, shared_from)], component)
         if value is not None:
-            publish(elb_id_findings(name, where, value), component)  # raises ConstraintViolation on error
+            # A secret id is not quoted: the finding is printed (found by fuzzing the component's args).
+            secret = await elb_id.is_secret()
+            publish(elb_id_findings(name, where, value, secret), component)  # raises ConstraintViolation
         return value
 
     return elb_id.apply(check)

@@ -36,8 +36,9 @@ def check_existing(
         yield from elb_id_findings(service.name, _path(prefix, "elb.share_with.elb_id"), shared.elb_id)
 
 
-def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnostic]:
-    """The id check, for plain ids at preview and for output ids once they resolve."""
+def elb_id_findings(resource: str, where: str, elb_id: object, secret: bool = False) -> list[Diagnostic]:
+    """The id check, for plain ids at preview and for output ids once they resolve; a `secret` id (an
+    output of another stack made secret) is never quoted."""
     if isinstance(elb_id, str):
         if UUID.match(elb_id):
             return []
@@ -45,7 +46,7 @@ def elb_id_findings(resource: str, where: str, elb_id: object) -> list[Diagnosti
             rule("PT209").finding(
                 resource,
                 where,
-                f"ELB id {elb_id!r} is not a UUID.",
+                "ELB id (a secret value) is not a UUID." if secret else f"ELB id {elb_id!r} is not a UUID.",
                 "Use the ELB's id (a lowercase UUID such as 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d), not its name "
                 "or address.",
             )

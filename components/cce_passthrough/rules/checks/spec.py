@@ -20,17 +20,22 @@ MIXED_PROTOCOL_MINOR = (1, 24)
 INT32_MAX = 2**31 - 1  # replicas, ports, nodePort: Go int32 in the Kubernetes API
 
 
-def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
-    pt401 = rule("PT401")
-    name = service.name
+def service_name_findings(name: str, prefix: str) -> Iterator[Diagnostic]:
+    """The service's name is the Deployment's and the Service's: a DNS-1035 label."""
     if not is_dns_1035_label(name):
-        yield pt401.finding(
+        yield rule("PT401").finding(
             name,
             _path(prefix, "name"),
             f"service name {name!r} is not a DNS-1035 label (lowercase letters, digits, '-', starting with a "
             "letter, at most 63 characters).",
             "Rename the service, e.g. 'web-api'.",
         )
+
+
+def check_spec(service: ServiceConfig, _cluster: ClusterFacts | None, prefix: str) -> Iterator[Diagnostic]:
+    pt401 = rule("PT401")
+    name = service.name
+    yield from service_name_findings(name, prefix)
     if not is_dns_1123_label(service.namespace):
         yield pt401.finding(
             name,
