@@ -34,21 +34,20 @@ from cce_passthrough.cli.main import main
 from cce_passthrough.offline import preview as preview_module
 from cce_passthrough.rules.catalogue import CATALOGUE
 from helpers import ROOT
-from helpers.fuzzing import fuzz_settings, measured
+from helpers.fuzzing import (
+    ACCESS_KEY,
+    KUBECONFIG,
+    RAW_CONTROL,
+    TOKEN,
+    assert_coded,
+    assert_no_secret,
+    fuzz_settings,
+    measured,
+    mutate,
+)
 
 NS = "cce-passthrough"
-TOKEN = "k8sTokenCanary0123456789abcdefZZ"
-ACCESS_KEY = "AKCanary9Q2x7Z"
-KUBECONFIG = (
-    "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://192.0.2.9:5443\n"
-    f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
-    "contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n"
-)
 SECRETS = {f"{NS}:kubeconfig": KUBECONFIG, "huaweicloud:accessKey": ACCESS_KEY}
-# Any 10 characters in a row of a canary is a part of a secret; compared without case, so that a
-# secret lower-cased into a suggested name counts too.
-SECRET_PARTS = {canary[i : i + 10].lower() for canary in (TOKEN, ACCESS_KEY) for i in range(len(canary) - 9)}
-RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CODE_LINE = re.compile(r"cce-passthrough: error: (PT\d{3}) ")
 # Far above what one preview needs (about 100 MiB), far below what an unbounded read takes (issue 11
 # measured 6 GB for an alias bomb): the process's peak, whatever example reached it.
@@ -141,44 +140,8 @@ services = st.fixed_dictionaries(
         "resources": st.just({"requests": {"cpu": "100m", "memory": "200Mi"}, "limits": {"cpu": "1"}}),
     },
 )
-canary_texts = st.sampled_from([TOKEN, ACCESS_KEY, f"Bearer {TOKEN}", KUBECONFIG, f"registry/{ACCESS_KEY}:1"])
-hostile_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.sampled_from([2**31 - 1, 2**31, -(2**31) - 1, 2**63, 2**64, -1, 0, 65536, 10**40]),
-    st.floats(),
-    st.text(max_size=30),
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "\x00",
-            "\x1b]0;pwned\x07\x1b[2J",
-            "\u202eevil",
-            "line\nforged: true",
-            "\r\n",
-            "null",
-            "~",
-            "yes",
-            "0x10",
-            "1e400",
-            "-.inf",
-            "v1.28 ",
-            "V1.28",
-            "1.28",
-            "x" * 300,
-            "é" * 70,
-            "\U0001d518\U0001d52b\U0001d526",  # mathematical letters outside the BMP
-            "../../etc/passwd",
-            "${HOME}",
-            "x" * 200_000,
-        ]
-    ),
-    canary_texts,
-    st.just({"secure": "v1:AAAAcipher"}),
-)
-key_typos = st.sampled_from(["upper", "space", "drop", "double", "snake"])
+
+
 extra_config_keys = st.sampled_from(
     [
         *(
@@ -188,52 +151,6 @@ extra_config_keys = st.sampled_from(
         *("huaweicloud:region", "services", "other:thing", ":"),
     ]
 )
-
-
-def _typo(key: str, kind: str) -> Any:
-    if not key:
-        return "x"
-    return {
-        "upper": key.upper(),
-        "space": f"{key} ",
-        "drop": key[:-1] or "_",
-        "double": key + key[-1],
-        "snake": re.sub(r"([A-Z])", r"_\1", key).lower(),
-    }[kind]
-
-
-def _slots(node: Any) -> list[tuple[Any, Any]]:
-    """Every (container, key or index) of the document, depth first."""
-    found: list[tuple[Any, Any]] = []
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
-    for key, child in list(children):
-        found.append((node, key))
-        found += _slots(child)
-    return found
-
-
-def mutate(data: st.DataObject, document: dict[str, Any]) -> None:
-    for _ in range(data.draw(st.integers(0, 4), label="mutations")):
-        slots = _slots(document)
-        if not slots:
-            return
-        container, key = data.draw(st.sampled_from(slots), label="slot")
-        action = data.draw(st.sampled_from(["value", "value", "delete", "typo", "add", "wrap", "empty"]))
-        if action == "value":
-            container[key] = copy.deepcopy(data.draw(hostile_scalars))
-        elif action == "delete":
-            del container[key]
-        elif action == "typo" and isinstance(container, dict) and isinstance(key, str):
-            container[_typo(key, data.draw(key_typos))] = container.pop(key)
-        elif action == "add" and isinstance(
-            container.get(key) if isinstance(container, dict) else None, dict
-        ):
-            name = data.draw(st.one_of(st.text(max_size=12), st.integers(), st.booleans(), extra_config_keys))
-            container[key][name] = copy.deepcopy(data.draw(hostile_scalars))
-        elif action == "wrap":
-            container[key] = [container[key]]
-        elif action == "empty":
-            container[key] = copy.deepcopy(data.draw(st.sampled_from([{}, [], {"": None}])))
 
 
 def broken_text(data: st.DataObject, text: str) -> bytes:
@@ -288,7 +205,7 @@ def stack_files(draw: st.DrawFn) -> bytes:
     # The strategies share their constant dicts between examples: the mutations work on a copy.
     document: dict[Any, Any] = copy.deepcopy({"config": config})
     data = draw(st.data())
-    mutate(data, document)
+    mutate(data, document, new_keys=extra_config_keys)
     if draw(st.integers(0, 19)) == 0:
         document = draw(st.sampled_from([{}, {"config": None}, {"config": []}, {"config": "x"}]))
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=draw(st.booleans()), width=10_000)
@@ -300,19 +217,6 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
     return code, out.getvalue(), err.getvalue()
-
-
-def assert_no_secret(text: str) -> None:
-    lowered = text.lower()
-    leaked = sorted(part for part in SECRET_PARTS if part in lowered)
-    assert not leaked, leaked
-
-
-def assert_coded(diagnostics: list[dict[str, Any]]) -> None:
-    for diagnostic in diagnostics:
-        assert diagnostic["code"] in CATALOGUE, diagnostic
-        assert diagnostic["field"] and diagnostic["fix"] and diagnostic["message"], diagnostic
-        assert diagnostic["severity"] in ("error", "warning", "info"), diagnostic
 
 
 def assert_clean_preview(code: int, out: str, err: str, as_json: bool) -> None:
