@@ -17,7 +17,7 @@ import yaml
 
 from ..core.diagnostics import Diagnostic, Severity, sort_key
 from ..core.model import ServiceConfig
-from ..live.adopt import entry_from_live, find_deployment
+from ..live.adopt import cannot_adopt, entry_from_live, find_deployment
 from ..live.adopt_import_file import (
     COMPONENT_TYPE,
     DEPLOYMENT_TYPE,
@@ -28,7 +28,6 @@ from ..live.adopt_import_file import (
 from ..live.adopt_round_trip import declared, round_trip_findings
 from ..live.stackfile import SERVICES_KEY, StackFileRefusedError, read_regular
 from ..offline.plan import PlannedResource, PlanResult
-from ..rules.catalogue import rule
 
 PROJECT_SERVICES = SERVICES_KEY
 
@@ -93,9 +92,7 @@ def adopt(
     component = _planned(result, COMPONENT_TYPE, name)
     if component is None:
         findings.append(
-            rule("PT533").finding(
-                name, prefix, "the program declared nothing for the entry (see the findings above)."
-            )
+            cannot_adopt(name, prefix, "the program declared nothing for the entry (see the findings above).")
         )
         return AdoptResult(entry, None, sorted(findings, key=sort_key))
     planned_service = _planned(result, SERVICE_TYPE, f"{name}-service", component.urn)

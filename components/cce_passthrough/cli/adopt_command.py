@@ -12,6 +12,7 @@ from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..live.adopt import not_written
     from ..live.errors import LiveError
     from ..live.stackfile import StackFileRefusedError, write_entry
     from ..offline.stackconfig import load_project
@@ -29,14 +30,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"cce-passthrough: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     wrote = None
+    refused = False
     if args.write and result.ok and result.entry is not None:
         try:
             write_entry(stack_file, result.entry)
             wrote = stack_file
         except StackFileRefusedError as exc:
-            from ..rules.catalogue import rule
-
-            result.findings.append(rule("PT534").finding(result.entry["name"], str(stack_file), f"{exc}."))
+            refused = True
+            result.findings.append(not_written(result.entry["name"], stack_file, exc))
     if args.import_file is not None and result.import_document is not None:
         try:
             write_import_file(args.import_file, result.import_document)
@@ -57,4 +58,4 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         print(adoption_text(result, wrote), end="")
-    return EXIT_OK if result.ok and not any(f.code == "PT534" for f in result.findings) else EXIT_FINDINGS
+    return EXIT_OK if result.ok and not refused else EXIT_FINDINGS

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core import annotations as ann
@@ -40,6 +41,16 @@ class Adoption:
 
     entry: dict[str, Any] | None
     findings: list[Diagnostic] = field(default_factory=list)
+
+
+def cannot_adopt(resource: str, where: str, message: str, fix: str | None = None) -> Diagnostic:
+    """PT533: what the live objects hold that no stack entry can express."""
+    return rule("PT533").finding(resource, where, message, fix)
+
+
+def not_written(resource: str, stack_file: Path, reason: Exception) -> Diagnostic:
+    """PT534: `adopt --write` left the stack file as it was; `reason` says why."""
+    return rule("PT534").finding(resource, str(stack_file), f"{reason}.")
 
 
 def _get(value: Any, *path: str | int) -> Any:
@@ -84,7 +95,7 @@ def entry_from_live(
     findings: list[Diagnostic] = []
 
     def cannot(field_: str, message: str, fix: str) -> None:
-        findings.append(rule("PT533").finding(name, f"{prefix}.{field_}" if prefix else field_, message, fix))
+        findings.append(cannot_adopt(name, f"{prefix}.{field_}" if prefix else field_, message, fix))
 
     if _get(service, "spec", "type") != "LoadBalancer":
         cannot(

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic
-from ..core.text import printable
-from ..rules.catalogue import rule
+from ..rules.faults import render_refused
 
 MANIFEST = ".cce-passthrough-render.json"
 _TEMP_PREFIX = ".cce-passthrough-render-tmp."
@@ -49,8 +48,7 @@ class RenderRefusedError(Exception):
 
 
 def _refused(directory: Path, message: str, fix: str) -> RenderRefusedError:
-    where = printable(str(directory))
-    return RenderRefusedError(rule("PT912").finding(None, "--render", f"{where}: {printable(message)}", fix))
+    return RenderRefusedError(render_refused(str(directory), message, fix))
 
 
 def digest(data: bytes) -> str:

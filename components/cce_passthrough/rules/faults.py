@@ -4,6 +4,7 @@ still printed."""
 from __future__ import annotations
 
 from ..core.diagnostics import Diagnostic, shown
+from ..core.text import printable
 from .catalogue import rule
 
 
@@ -16,3 +17,8 @@ def policy_pack_failed(exc: BaseException) -> Diagnostic:
         "policies were not checked.",
         "Run `pulumi preview --policy-pack ./policy` to see the pack's own error, or report it with this message.",
     )
+
+
+def render_refused(directory: str, message: str, fix: str) -> Diagnostic:
+    """PT912: `--render DIR` cannot be written safely; nothing was written."""
+    return rule("PT912").finding(None, "--render", f"{printable(directory)}: {printable(message)}", fix)
