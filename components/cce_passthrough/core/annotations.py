@@ -21,7 +21,6 @@ SESSION_AFFINITY_OPTION = f"{PREFIX}session-affinity-option"
 HEALTH_CHECK_FLAG = f"{PREFIX}health-check-flag"
 HEALTH_CHECK_OPTION = f"{PREFIX}health-check-option"
 HEALTH_CHECK_OPTIONS = f"{PREFIX}health-check-options"
-PROTOCOL_PORT = f"{PREFIX}protocol-port"
 CERT_ID = f"{PREFIX}cert-id"
 CLIENT_CA_CERT_ID = f"{PREFIX}client-ca-cert-id"
 TLS_CERTIFICATE_IDS = f"{PREFIX}tls-certificate-ids"
@@ -42,6 +41,9 @@ EIP_ID = f"{PREFIX}eip-id"
 CUSTOM_EIP_STATUS = f"{PREFIX}custom-eip-status"
 INSTANCE_RECLAIM_POLICY = f"{PREFIX}instance-reclaim-policy"
 MARK = f"{PREFIX}mark"
+# On an Ingress, not a Service: the ELB listeners CCE makes for it.
+INGRESS_PORT = f"{PREFIX}port"
+INGRESS_LISTEN_PORTS = f"{PREFIX}listen-ports"
 # Written by CCE onto Services it manages (eip-id and custom-eip-status with an autocreated public ELB
 # [OTC-EIP], mark on the Services read back in field reports); a manifest that carries them was read back.
 CCE_WRITTEN = (EIP_ID, CUSTOM_EIP_STATUS, MARK)
@@ -66,6 +68,9 @@ REPLACE_ON_CHANGE: dict[str, str] = {
 }
 
 ONLY_LOCAL = "onlyLocal"
+# The values of elb.pass-through that turn it on: the documented "true", and the "onlyLocal" CCE writes
+# itself under externalTrafficPolicy: Local.
+PASS_THROUGH_ON = frozenset({"true", ONLY_LOCAL})
 
 
 def pass_through_value(service: ServiceConfig) -> str | None:

@@ -17,10 +17,8 @@ from typing import Any
 from . import annotations as ann
 from .model import ServiceConfig
 
-EIP_ID = "kubernetes.io/elb.eip-id"
-CUSTOM_EIP_STATUS = "kubernetes.io/elb.custom-eip-status"
 # Annotations CCE writes onto a Service itself [OTC-EIP]; elb.id only for an ELB it created.
-CCE_WRITTEN_ANNOTATIONS = (ann.ID, EIP_ID, CUSTOM_EIP_STATUS)
+CCE_WRITTEN_ANNOTATIONS = (ann.ID, ann.EIP_ID, ann.CUSTOM_EIP_STATUS)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,10 @@ from typing import Any
 
 from ..core import annotations as ann
 from ..core.diagnostics import Diagnostic
-from ..core.model import ELB_CLASS_VALUES, ServiceConfig
+from ..core.model import ELB_CLASS_NAMES, ELB_CLASS_VALUES, ServiceConfig
 from ..core.ownership import CCE_WRITTEN_ANNOTATIONS
 from ..rules.catalogue import rule
 from .k8splan import LAST_APPLIED
-
-_CLASS_NAMES = {"union": "shared", "performance": "dedicated"}
 
 
 @dataclass
@@ -150,7 +148,7 @@ def entry_from_live(
     ]
     policy = _get(service, "spec", "externalTrafficPolicy") or "Cluster"
     entry["externalTrafficPolicy"] = policy
-    entry["passThrough"] = annotations.get(ann.PASS_THROUGH, "false") in ("true", ann.ONLY_LOCAL)
+    entry["passThrough"] = annotations.get(ann.PASS_THROUGH) in ann.PASS_THROUGH_ON
     host_network = pod.get("hostNetwork") is True
     if host_network:
         entry["hostNetwork"] = True
@@ -198,7 +196,7 @@ def _elb(annotations: Mapping[str, str], cannot: Any) -> dict[str, Any]:
             "Keep this Service out of the stack.",
         )
     else:
-        elb["class"] = _CLASS_NAMES.get(elb_class, elb_class)
+        elb["class"] = ELB_CLASS_NAMES.get(elb_class, elb_class)
     text = annotations.get(ann.AUTOCREATE)
     if text is not None:
         elb.update(_autocreate(text, elb.get("class"), cannot))

@@ -13,6 +13,7 @@ from enum import Enum
 
 from ..core.diagnostics import Diagnostic
 from ..core.secrets import Masker
+from ..core.text import printable
 from ..rules.catalogue import Rule, rule
 
 _MAX_DETAIL = 300
@@ -82,11 +83,9 @@ def retry_after_seconds(value: object) -> float | None:
 
 
 def clean(text: str, secrets: Iterable[str] = ()) -> str:
-    """One line, control characters escaped, no known secret, bounded: safe to print whatever a
-    server put in its error body."""
-    text = Masker(secrets).text(text)  # whole or in part
-    text = " ".join(text.split())
-    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    """One line, control characters escaped, no known secret (nor a part of one), bounded: safe to print
+    whatever a server put in its error body."""
+    text = printable(" ".join(Masker(secrets).text(text).split()))
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
 
 

@@ -22,8 +22,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..core.secrets import Masker
-from .errors import Failure, LiveError, failure_for_status, mask_library_logs, retry_after_seconds
+from .errors import Failure, LiveError, clean, failure_for_status, mask_library_logs, retry_after_seconds
 
 API = "kubernetes"
 # The API server answers 429 (API Priority and Fairness) before doing anything, so the call is retried
@@ -198,7 +197,7 @@ class Kube:
             status = int(exc.status or 0)
             if status == 0:
                 # the client raises status-less ApiExceptions for transport problems it wraps itself
-                return LiveError(Failure.UNREACHABLE, API, operation, _clean(str(exc.reason), secrets))
+                return LiveError(Failure.UNREACHABLE, API, operation, clean(str(exc.reason), secrets))
             detail = _status_detail(exc.body) or str(exc.reason or "")
             failure = failure_for_status(status)
             headers = exc.headers or {}
@@ -207,7 +206,7 @@ class Kube:
             if wait is not None:
                 fix = f"Wait {wait:g} s, as the API server asks, then run the command again."
             return LiveError(
-                failure, API, operation, _clean(detail, secrets), status=status, fix=fix, retry_after=wait
+                failure, API, operation, clean(detail, secrets), status=status, fix=fix, retry_after=wait
             )
         if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
             return LiveError(Failure.TIMEOUT, API, operation, f"no answer from {self.host} in time")
@@ -294,10 +293,6 @@ class Kube:
         self.api_client.close()
 
 
-def _clean(text: str, secrets: tuple[str, ...]) -> str:
-    return Masker(secrets).text(text)  # whole or in part
-
-
 def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, connect_retries: int = 1) -> Kube:
     """A client for the kubeconfig's current context. Only failed connection attempts are retried
     (`connect_retries`): a read that timed out or an answered request is never sent twice, since
@@ -314,7 +309,7 @@ def connect(source: KubeconfigSource, timeouts: Timeouts | None = None, *, conne
             dict(source.config), client_configuration=configuration, persist_config=False
         )
     except (ConfigException, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
-        raise _config_error(source.origin, _clean(str(exc), source.secrets) or type(exc).__name__) from None
+        raise _config_error(source.origin, clean(str(exc), source.secrets) or type(exc).__name__) from None
     configuration.retries = urllib3.Retry(
         total=connect_retries,
         connect=connect_retries,

@@ -8,10 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..core import annotations as ann
+from ..core.annotations import INGRESS_LISTEN_PORTS, INGRESS_PORT
 from ..core.model import ServiceConfig
 
-INGRESS_PORT = "kubernetes.io/elb.port"
-INGRESS_LISTEN_PORTS = "kubernetes.io/elb.listen-ports"
 INGRESS_CLASS = "kubernetes.io/ingress.class"
 
 
@@ -66,7 +65,7 @@ def stack_elb_ids(services: Sequence[ServiceConfig], deployed: Mapping[str, Mapp
 def service_pass_through(obj: Mapping[str, Any]) -> bool:
     value = annotations_of(obj).get(ann.PASS_THROUGH)
     local = dig(obj, "spec", "externalTrafficPolicy") == "Local"
-    return local or value in ("true", ann.ONLY_LOCAL)
+    return local or value in ann.PASS_THROUGH_ON
 
 
 def service_ports(obj: Mapping[str, Any]) -> tuple[tuple[int, str], ...]:

@@ -7,24 +7,23 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
+from ..core import annotations as ann
 from ..core.versions import CceVersion, VersionError
 from .errors import LiveError
 from .kube import Kube
 from .verify_settings import ClusterFacts
-from .verify_targets import ELB_ID, Target
+from .verify_targets import Target
 
-PASS_THROUGH = "kubernetes.io/elb.pass-through"
-_PASS_THROUGH_ON = ("true", "onlylocal")
 PASS_THROUGH_PAGE = "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0355.html"
 
 
 def explain_not_reached(target: Target, cluster: ClusterFacts, same_elb: Sequence[Any]) -> str:
     """The annotation or cluster fact that lets kube-proxy answer in-cluster requests to the address."""
-    value = target.annotations.get(PASS_THROUGH)
-    if value is None or value.lower() not in _PASS_THROUGH_ON:
+    value = target.annotations.get(ann.PASS_THROUGH)
+    if value not in ann.PASS_THROUGH_ON:
         shown = "is not set" if value is None else f'is "{value}"'
         return (
-            f"{PASS_THROUGH} {shown} on the live Service, so kube-proxy answers in-cluster requests to "
+            f"{ann.PASS_THROUGH} {shown} on the live Service, so kube-proxy answers in-cluster requests to "
             f"{target.address} on the node itself ({PASS_THROUGH_PAGE})"
         )
     if cluster.version:
@@ -43,7 +42,7 @@ def explain_not_reached(target: Target, cluster: ClusterFacts, same_elb: Sequenc
             f"ELB address on every node for all Services of that ELB ({PASS_THROUGH_PAGE})"
         )
     return (
-        f"{PASS_THROUGH} is {value!r} and no cluster fact explains it: check that CCE applied the "
+        f"{ann.PASS_THROUGH} is {value!r} and no cluster fact explains it: check that CCE applied the "
         "annotation (the Service's events) and that nothing else on the nodes routes the address"
     )
 
@@ -58,11 +57,11 @@ def same_elb_without_pass_through(kube: Kube, target: Target) -> list[Any]:
     found = []
     for service in services:
         annotations = service.metadata.annotations or {}
-        if annotations.get(ELB_ID) != target.elb_id:
+        if annotations.get(ann.ID) != target.elb_id:
             continue
         if (service.metadata.namespace, service.metadata.name) == (target.namespace, target.service):
             continue
-        if (annotations.get(PASS_THROUGH) or "").lower() not in _PASS_THROUGH_ON:
+        if annotations.get(ann.PASS_THROUGH) not in ann.PASS_THROUGH_ON:
             found.append(service)
     return found
 

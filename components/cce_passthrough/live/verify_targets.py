@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core import annotations as ann
+from ..core.model import ELB_CLASS_NAMES
+from ..core.secrets import SECRET
 from .kube import Kube
-
-ELB_ID = "kubernetes.io/elb.id"
-ELB_CLASS = "kubernetes.io/elb.class"
 
 
 @dataclass
@@ -41,7 +41,7 @@ def targets_from_outputs(outputs: Mapping[str, Any]) -> dict[str, dict[str, Any]
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value and value != "[secret]" else None
+    return value if isinstance(value, str) and value and value != SECRET else None
 
 
 def read_target(kube: Kube, service: str, namespace: str, output: Mapping[str, Any] | None) -> Target:
@@ -55,12 +55,12 @@ def read_target(kube: Kube, service: str, namespace: str, output: Mapping[str, A
     target = Target(
         service=service,
         namespace=namespace,
-        elb_id=annotations.get(ELB_ID),
+        elb_id=annotations.get(ann.ID),
         address=address,
         port=ports[0].port if ports else None,
         annotations=annotations,
         selector=dict(live.spec.selector or {}),
-        dedicated=annotations.get(ELB_CLASS) == "performance",
+        dedicated=ELB_CLASS_NAMES.get(annotations.get(ann.CLASS, "")) == "dedicated",
     )
     if output is not None:
         target.elb_id = _text(output.get("elb_id")) or target.elb_id

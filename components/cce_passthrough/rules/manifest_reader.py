@@ -146,7 +146,7 @@ def service_from_manifest(
         "image": _NO_IMAGE,
         "ports": ports,
         "externalTrafficPolicy": policy,
-        "passThrough": pass_through in ("true", ann.ONLY_LOCAL) or policy == "Local",
+        "passThrough": pass_through in ann.PASS_THROUGH_ON or policy == "Local",
         "hostNetwork": host_network,
         "annotations": annotations,
         "elb": elb,
