@@ -9,7 +9,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+from cce_passthrough.rules.stackconfig import load_project, load_stack_config
 from helpers import ROOT, FixtureInvokes
 from helpers.langhost import FakeEngine, run_program
 

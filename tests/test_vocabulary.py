@@ -1,6 +1,7 @@
 """One vocabulary: each word the package shares is defined once, in the lowest layer that needs it, and
 every other module imports it: the `[secret]` marker (core/secrets.py), the `kubernetes.io/elb.*`
-annotation keys (core/annotations.py), and the ELB class names (core/model.py)."""
+annotation keys (core/annotations.py), the ELB class names (core/model.py) and the stack's config as the
+Pulumi CLI hands it to a program (one `StackConfig`, in rules/stackconfig.py)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,13 @@ def test_the_elb_class_names_are_one_table(path: Path) -> None:
         and {v.value for v in node.values if isinstance(v, ast.Constant)} & {"shared", "dedicated"}
     ]
     assert tables == []
+
+
+def test_one_stack_config() -> None:
+    defined = [
+        _name(path)
+        for path in MODULES
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ClassDef) and node.name == "StackConfig"
+    ]
+    assert len(defined) == 1, defined

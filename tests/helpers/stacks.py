@@ -11,7 +11,7 @@ import yaml
 
 from cce_passthrough.offline.engine import OfflineMocks, run_program
 from cce_passthrough.offline.plan import PlannedResource, PlanResult
-from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+from cce_passthrough.rules.stackconfig import load_project, load_stack_config
 from cce_passthrough.wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 
 ROOT = Path(__file__).resolve().parents[2]

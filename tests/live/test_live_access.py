@@ -15,7 +15,7 @@ import pytest
 from cce_passthrough.live.errors import LiveError
 from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials, RetryPolicy, resolve_credentials
 from cce_passthrough.live.kube import Kube, Timeouts, connect, resolve_kubeconfig
-from cce_passthrough.live.stackconfig import StackConfig
+from cce_passthrough.live.stackconfig import StackSecrets
 from live.fake_http import Response
 from live.fake_huawei import ACCESS_KEY, PROJECT_ID, REGION, SECRET_KEY, FakeHuaweiCloud, huawei_error
 from live.fake_kube import TOKEN, FakeKube, status_response
@@ -104,7 +104,7 @@ def test_kubeconfig_from_the_stack_secret_wins_over_kubeconfig_env(
     calls: list[list[str]] = []
     secret = kubeconfig.read_text()
     project = _project(tmp_path / "p", {"cce-passthrough:kubeconfig": {"secure": "v1:abc"}})
-    stack = StackConfig(
+    stack = StackSecrets(
         project, "dev", runner=_secret_runner({"cce-passthrough:kubeconfig": secret}, calls), pulumi="pulumi"
     )
     source = resolve_kubeconfig(stack_secret=lambda: stack.secret("cce-passthrough:kubeconfig"))
@@ -157,7 +157,7 @@ def test_a_kubeconfig_that_is_not_one_is_refused_cleanly(tmp_path: Path, text: s
 
 def test_a_secret_that_cannot_be_decrypted_says_why_without_the_value(tmp_path: Path) -> None:
     project = _project(tmp_path, {"cce-passthrough:kubeconfig": {"secure": "v1:abc"}})
-    stack = StackConfig(project, "dev", runner=_secret_runner({}, []), pulumi="pulumi")
+    stack = StackSecrets(project, "dev", runner=_secret_runner({}, []), pulumi="pulumi")
     with pytest.raises(LiveError) as caught:
         stack.secret("cce-passthrough:kubeconfig")
     assert caught.value.code == "PT580"
@@ -429,7 +429,7 @@ def test_secret_stack_config_wins_over_the_environment(
             "huaweicloud:secretKey": {"secure": "v1:b"},
         },
     )
-    stack = StackConfig(
+    stack = StackSecrets(
         project,
         "dev",
         runner=_secret_runner({"huaweicloud:accessKey": ACCESS_KEY, "huaweicloud:secretKey": SECRET_KEY}, []),

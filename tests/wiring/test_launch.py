@@ -16,7 +16,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import cce_passthrough
-from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+from cce_passthrough.rules.stackconfig import load_project, load_stack_config
 from cce_passthrough.wiring.component import TOKEN
 from helpers import ROOT
 from helpers.langhost import FakeEngine, launch_resource_plugin, run_program

@@ -172,7 +172,7 @@ def test_outputs_name_every_service(stack: str, preview: bool) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_kubernetes_object_passes_the_openapi_schema(stack: str) -> None:
     result, _ = run_stack(stack, preview=False)
-    from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+    from cce_passthrough.rules.stackconfig import load_project, load_stack_config
     from helpers import ROOT
 
     project = load_project(ROOT)

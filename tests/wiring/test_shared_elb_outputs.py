@@ -59,7 +59,7 @@ from pathlib import Path
 sys.path.insert(0, {tests!r})
 from helpers import FixtureInvokes, ROOT
 from cce_passthrough.offline.engine import OfflineMocks, run_program
-from cce_passthrough.offline.stackconfig import load_project, load_stack_config
+from cce_passthrough.rules.stackconfig import load_project, load_stack_config
 
 project = load_project(ROOT)
 config = load_stack_config(project, project.stack_file("staging"), "staging")

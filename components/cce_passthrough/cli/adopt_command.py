@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     from ..live.adopt import not_written
     from ..live.errors import LiveError
     from ..live.stackfile import StackFileRefusedError, write_entry
-    from ..offline.stackconfig import load_project
+    from ..rules.stackconfig import load_project
     from .adopt import adopt, adoption_text, read_live, write_import_file
 
     try:

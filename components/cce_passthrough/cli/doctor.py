@@ -53,9 +53,9 @@ def read_stack_and_live(args: argparse.Namespace, stack_name: str) -> tuple[Pars
     from ..live.huawei import HuaweiCloud, resolve_credentials
     from ..live.kube import connect, resolve_kubeconfig
     from ..live.reads import Reader
-    from ..live.stackconfig import StackConfig
-    from ..offline.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
+    from ..live.stackconfig import StackSecrets
     from ..rules.config import parse_stack
+    from ..rules.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
 
     try:
         project = load_project(args.project)
@@ -68,7 +68,7 @@ def read_stack_and_live(args: argparse.Namespace, stack_name: str) -> tuple[Pars
         print(f"cce-passthrough: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        secrets = StackConfig(args.project, stack_name)
+        secrets = StackSecrets(args.project, stack_name, config=config)
         kube = connect(
             resolve_kubeconfig(
                 args.kubeconfig, stack_secret=lambda: secrets.secret("cce-passthrough:kubeconfig")

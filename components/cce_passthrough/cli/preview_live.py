@@ -45,7 +45,7 @@ class LivePreview:
 def read(args: argparse.Namespace) -> LivePreview | int:
     """The live reads for the stack `args` name, or the exit code of a refusal (printed)."""
     from ..live.preview_live import live_cluster_config
-    from ..offline.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
+    from ..rules.stackconfig import StackFileError, existing_stack_file, load_project, load_stack_config
     from .doctor import read_stack_and_live
 
     stack_name = args.stack or "dev"

@@ -103,7 +103,7 @@ def _signal_to_interrupt(signum: int, _frame: Any) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     from ..live.huawei import HuaweiCloud, resolve_credentials
     from ..live.kube import connect, resolve_kubeconfig
-    from ..live.stackconfig import StackConfig
+    from ..live.stackconfig import StackSecrets
     from ..live.verify import verify
     from ..live.verify_targets import read_target
     from .extras import missing_extra
@@ -116,7 +116,7 @@ def run_verify(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _signal_to_interrupt)
     kube = cloud = None
     try:
-        stack = StackConfig(args.project, args.stack)
+        stack = StackSecrets(args.project, args.stack)
         outputs = _load_outputs(args.outputs) if args.outputs else None
         wanted = set(args.service)
         services = [(n, ns) for n, ns in _stack_services(stack) if not wanted or n in wanted]
@@ -125,7 +125,7 @@ def run_verify(args: argparse.Namespace) -> int:
             raise _UnusableError(f"stack {args.stack} has no service {', '.join(unknown)}")
         if not services:
             raise _UnusableError(f"stack {args.stack} declares no service")
-        has_kubeconfig = stack.raw("cce-passthrough:kubeconfig") is not None
+        has_kubeconfig = stack.has("cce-passthrough:kubeconfig")
         source = resolve_kubeconfig(
             args.kubeconfig,
             stack_secret=(lambda: stack.secret("cce-passthrough:kubeconfig")) if has_kubeconfig else None,

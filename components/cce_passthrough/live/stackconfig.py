@@ -1,19 +1,19 @@
-"""A stack's config for live commands: plain values straight from the stack file, `secure:` values
-decrypted by the Pulumi CLI (`pulumi config get KEY --stack NAME`), the one tool that holds the
-stack's secrets provider. A decrypted value lives in memory only: never printed, logged or written.
+"""A stack's config for live commands: plain values read from the stack file as `preview` reads them,
+`secure:` values decrypted by the Pulumi CLI (`pulumi config get KEY --stack NAME`), the one tool that
+holds the stack's secrets provider. A decrypted value lives in memory only: never printed, logged or
+written.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..rules.stackconfig import StackConfig, load_project, load_stack_config
+from ..rules.stackfile import StackFileError
 from .errors import Failure, LiveError
 
 _CLI_TIMEOUT = 60.0
@@ -24,8 +24,10 @@ def _config_error(operation: str, detail: str) -> LiveError:
     return LiveError(Failure.CONFIG, "pulumi", operation, detail)
 
 
-class StackConfig:
-    """`value(key)` and `secret(key)` for `namespace:key` names (`cce-passthrough:kubeconfig`)."""
+class StackSecrets:
+    """The stack's config as the Pulumi CLI hands it to a program (`rules.stackconfig`: the same reader,
+    limits and findings as `preview`), and its `secure:` values decrypted on request. Keys are
+    `namespace:key` names (`cce-passthrough:kubeconfig`)."""
 
     def __init__(
         self,
@@ -34,52 +36,39 @@ class StackConfig:
         *,
         runner: Runner = subprocess.run,
         pulumi: str | None = None,
+        config: StackConfig | None = None,
     ) -> None:
+        """`config`: the stack's config when the caller has read it already."""
         self.project_dir = project_dir
         self.stack = stack
         self._runner = runner
         self._pulumi = pulumi
-        self._config, self._project = self._load()
+        self.config = config if config is not None else self._load()
         self._decrypted: dict[str, str | None] = {}
 
-    def _load(self) -> tuple[Mapping[str, Any], str]:
-        project_file = self.project_dir / "Pulumi.yaml"
+    def _load(self) -> StackConfig:
         try:
-            project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            raise _config_error("read the project", f"cannot read {project_file}") from None
-        if not isinstance(project, Mapping):
-            raise _config_error("read the project", f"{project_file} is not a mapping")
-        name = str(project.get("name") or "")
-        config_dir = self.project_dir / str(project.get("stackConfigDir") or ".")
-        stack_file = config_dir / f"Pulumi.{self.stack}.yaml"
-        try:
-            data = yaml.safe_load(stack_file.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            raise _config_error("read the stack", f"cannot read {stack_file}") from None
-        config = data.get("config") if isinstance(data, Mapping) else None
-        if not isinstance(config, Mapping):
-            config = {}
-        qualified = {(k if ":" in str(k) else f"{name}:{k}"): v for k, v in config.items()}
-        return qualified, name
+            project = load_project(self.project_dir, needs_program=False)
+            config = load_stack_config(project, project.stack_file(self.stack), self.stack)
+        except StackFileError as exc:
+            raise _config_error("read the stack", exc.diagnostic.message) from None
+        if config.findings:
+            raise _config_error("read the stack", config.findings[0].message)
+        return config
 
-    def raw(self, key: str) -> Any:
-        return self._config.get(key)
+    def has(self, key: str) -> bool:
+        return key in self.config.values
+
+    def is_secret(self, key: str) -> bool:
+        return key in self.config.secret_keys
 
     def value(self, key: str) -> str | None:
         """A plain value as a string (JSON for structured values); None when unset or secure."""
-        raw = self._config.get(key)
-        if raw is None or (isinstance(raw, Mapping) and set(raw) == {"secure"}):
-            return None
-        return raw if isinstance(raw, str) else json.dumps(raw)
+        return None if self.is_secret(key) else self.config.values.get(key)
 
     def object(self, key: str) -> Any:
-        raw = self._config.get(key)
-        return None if isinstance(raw, Mapping) and set(raw) == {"secure"} else raw
-
-    def is_secret(self, key: str) -> bool:
-        raw = self._config.get(key)
-        return isinstance(raw, Mapping) and set(raw) == {"secure"}
+        """A plain value as the program's `get_object` reads it; None when unset, secure or not JSON."""
+        return None if self.is_secret(key) else self.config.object(key)
 
     def secret(self, key: str) -> str | None:
         """The decrypted value of a `secure:` key (a plain value is returned as is); None when unset."""

@@ -10,11 +10,11 @@ from typing import Any
 
 from ..core.diagnostics import sort_key
 from ..core.model import TURBO_NETWORK_TYPE
+from ..rules.stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
 from ..wiring.lookup import GET_CLUSTER, GET_DEDICATED_ELBS, GET_SHARED_ELB
 from .engine import OfflineMocks, run_program
 from .plan import PlanResult
 from .prior_state import read_state, safety_findings
-from .stackconfig import StackConfig, existing_stack_file, load_project, load_stack_config
 from .values import mask_result
 
 

@@ -19,9 +19,9 @@ from ..core.diagnostics import Diagnostic
 from ..core.text import printable
 from ..rules.checks.protection import unprotected_by_plan
 from ..rules.checks.replacement import autocreated_elb, autocreated_elb_released, state_unreadable
+from ..rules.stackconfig import read_text
 from ..rules.stackfile import Limits, StackFileError
 from .plan import PlanResult
-from .stackconfig import read_text
 from .steps import PriorResource, plan_steps
 
 STATE_LIMITS = Limits(file_bytes=64 * 1024 * 1024)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostic
 from ..core.secrets import SECRET
-from ..rules.stackfile import LIMITS, Limits, StackFileError, beyond_limits, load, malformed, unreadable
+from .stackfile import LIMITS, Limits, StackFileError, beyond_limits, load, malformed, unreadable
 
 __all__ = [
     "Project",
@@ -117,7 +117,9 @@ def _read_yaml(path: Path, project: str = "") -> tuple[Any, list[Diagnostic]]:
     return load(read_text(path), str(path), project)
 
 
-def load_project(directory: Path) -> Project:
+def load_project(directory: Path, *, needs_program: bool = True) -> Project:
+    """`Pulumi.yaml` of `directory`; with `needs_program`, its program must exist too (the live commands
+    read only the stack's config and do not need it)."""
     path = directory / "Pulumi.yaml"
     data, findings = _read_yaml(path)
     if findings:
@@ -126,7 +128,7 @@ def load_project(directory: Path) -> Project:
         raise malformed(str(path), "has no project name", "Name the project: `name: <project>`.")
     main = directory / str(data.get("main") or "")
     main = main / "__main__.py" if main.is_dir() else main
-    if not main.is_file():
+    if needs_program and not main.is_file():
         raise unreadable(str(path), f"the program {main} does not exist")
     config_dir = directory / str(data.get("stackConfigDir") or ".")
     declared = data.get("config") or {}
