@@ -141,3 +141,13 @@ def test_no_module_is_over_400_lines() -> None:
         if len(path.read_text().splitlines()) > MAX_LINES
     }
     assert set(long) <= NOT_YET_SPLIT, long
+
+
+# At the top of tests/ only the tests of the repository as a whole; every other test is in its layer's folder.
+REPOSITORY_TESTS = frozenset(
+    {"test_layers.py", "test_vocabulary.py", "test_packaging.py", "test_requirements.py"}
+)
+
+
+def test_the_top_of_tests_holds_only_the_tests_of_the_whole_repository() -> None:
+    assert sorted({p.name for p in (ROOT / "tests").glob("*.py")} - REPOSITORY_TESTS) == []
