@@ -1,7 +1,8 @@
 """One vocabulary: each word the package shares is defined once, in the lowest layer that needs it, and
 every other module imports it: the `[secret]` marker (core/secrets.py), the `kubernetes.io/elb.*`
-annotation keys (core/annotations.py), the ELB class names (core/model.py) and the stack's config as the
-Pulumi CLI hands it to a program (one `StackConfig`, in rules/stackconfig.py)."""
+annotation keys (core/annotations.py), the ELB class names (core/model.py), the engine's property paths
+(core/property_paths.py) and the stack's config as the Pulumi CLI hands it to a program (one
+`StackConfig`, in rules/stackconfig.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from helpers import ROOT
 PACKAGE_DIR = ROOT / "components" / "cce_passthrough"
 MODULES = sorted(PACKAGE_DIR.rglob("*.py"))
 ANNOTATION_KEY = re.compile(r"kubernetes\.io/elb\.[A-Za-z0-9._-]+")
+QUOTED_SEGMENT = r'\["((?:[^"\\]|\\.)*)"\]'  # the pattern of a quoted property-path segment
 
 
 def _name(path: Path) -> str:
@@ -68,6 +70,15 @@ def test_the_elb_class_names_are_one_table(path: Path) -> None:
         and {v.value for v in node.values if isinstance(v, ast.Constant)} & {"shared", "dedicated"}
     ]
     assert tables == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_property_paths_are_parsed_in_one_place(path: Path) -> None:
+    """`metadata.annotations["kubernetes.io/elb.id"]`: a quoted segment is read by core/property_paths.py
+    for the engine's steps, the provider's diff and adopt alike."""
+    if _name(path) == "core/property_paths.py":
+        return
+    assert [line for line, text in _strings(path) if QUOTED_SEGMENT in text] == []
 
 
 def test_one_stack_config() -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from cce_passthrough.live.k8sdiff import DiffKind, format_path, merge_patch, parse_path
+from cce_passthrough.core.property_paths import format_path, parse_path
+from cce_passthrough.live.k8sdiff import DiffKind, merge_patch
 from cce_passthrough.live.k8splan import (
     Declared,
     Operation,

@@ -16,9 +16,10 @@ from ..core.ownership import (
     image_pull_policy_default,
     service_cluster_fields,
 )
+from ..core.property_paths import ABSENT, value_at
 from ..rules.catalogue import rule
 from .adopt import as_dict
-from .k8splan import Declared, Operation, imported_inputs, parse_path, plan_after_import
+from .k8splan import Declared, Operation, imported_inputs, plan_after_import
 
 
 def declared(kind: str, inputs: Mapping[str, Any], ignore: Sequence[str], replace: Sequence[str]) -> Declared:
@@ -82,8 +83,8 @@ def _kept(
     for cluster_field in fields:
         if cluster_field.default is None:
             continue
-        value = _at(recorded, cluster_field.path)
-        if value is _ABSENT or value == cluster_field.default:
+        value = value_at(recorded, cluster_field.path)
+        if value is ABSENT or value == cluster_field.default:
             continue
         found.append(
             rule("PT532").finding(
@@ -95,22 +96,6 @@ def _kept(
             )
         )
     return found
-
-
-_ABSENT: Any = object()
-
-
-def _at(value: Any, path: str) -> Any:
-    for part in parse_path(path):
-        if isinstance(part, int):
-            if not isinstance(value, list) or part >= len(value):
-                return _ABSENT
-            value = value[part]
-        elif isinstance(value, Mapping) and part in value:
-            value = value[part]
-        else:
-            return _ABSENT
-    return value
 
 
 def _describe(before: Any, after: Any) -> str:

@@ -11,11 +11,12 @@ pulumi-kubernetes v4 computes it, and the engine's property paths. Pure data in,
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from ..core.property_paths import format_path, parse_path
 
 Path = tuple[str | int, ...]
 
@@ -67,42 +68,6 @@ class Change:
 
 
 # --- property paths (the engine's syntax: `metadata.annotations["kubernetes.io/elb.id"]`, `a[0].b`) ---
-
-_SEGMENT = re.compile(r'\.?([A-Za-z0-9_$*-]+)|\[(\d+|\*)\]|\["((?:[^"\\]|\\.)*)"\]')
-
-
-def parse_path(text: str) -> Path:
-    """`metadata.annotations["x.y"]` -> ("metadata", "annotations", "x.y"); `a[0]` -> ("a", 0)."""
-    parts: list[str | int] = []
-    position = 0
-    while position < len(text):
-        match = _SEGMENT.match(text, position)
-        if match is None or match.end() == position:
-            raise ValueError(f"not a property path: {text!r}")
-        name, index, quoted = match.groups()
-        if name is not None:
-            parts.append(name)
-        elif index is not None:
-            parts.append("*" if index == "*" else int(index))
-        else:
-            parts.append(quoted.replace('\\"', '"'))
-        position = match.end()
-    return tuple(parts)
-
-
-def format_path(path: Sequence[str | int]) -> str:
-    """The provider's spelling of a diff path: `.` between plain keys, `["..."]` for keys with `.`, `"`,
-    `[` or `]`, `[N]` for indexes."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif any(c in part for c in '."[]'):
-            escaped = part.replace('"', '\\"')
-            text += f'["{escaped}"]'
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def matches(pattern: Path, path: Path) -> bool:

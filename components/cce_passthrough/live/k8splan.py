@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..core.property_paths import parse_path
 from .k8sdiff import Change, Path, diff, matches
-from .k8sdiff import parse_path as parse_path  # adopt reads paths through the plan's module
 
 REVISION = "deployment.kubernetes.io/revision"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

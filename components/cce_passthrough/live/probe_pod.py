@@ -25,6 +25,10 @@ class PodState:
     image_problem: str = ""
     node: str | None = None
 
+    def unschedulable_for(self, now: float) -> float:
+        """Seconds the scheduler has found no node for the pod; -1 while it has not said so."""
+        return -1.0 if self.unschedulable_since is None else now - self.unschedulable_since
+
 
 def _observe(state: PodState, pod: Any, now: float) -> None:
     state.name = pod.metadata.name
@@ -81,16 +85,10 @@ def wait_for_probe(
                 progress(f"probe pod {state.name}: {state.phase}{where}")
             if state.finished_at is not None or state.image_problem:
                 return state
-            if (
-                state.unschedulable_since is not None
-                and clock() - state.unschedulable_since >= timing.schedule_grace
-            ):
+            if state.unschedulable_for(clock()) >= timing.schedule_grace:
                 return state
             if clock() >= deadline:
                 return state
-        if (
-            state.unschedulable_since is not None
-            and clock() - state.unschedulable_since >= timing.schedule_grace
-        ):
+        if state.unschedulable_for(clock()) >= timing.schedule_grace:
             return state
     return state

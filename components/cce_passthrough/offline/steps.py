@@ -11,11 +11,11 @@ Ignored paths (`ignoreChanges`) keep their recorded value, as the engine applies
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.property_paths import value_at
 from .plan import COMPUTED, PlannedResource, PlanResult
 
 
@@ -51,36 +51,6 @@ class Step:
     def deletes(self) -> bool:
         """Whether the step deletes a cloud object (a replacement deletes the old one)."""
         return self.op in ("delete", "replace")
-
-
-_SEGMENT = re.compile(r'\.?([A-Za-z0-9_$-]+)|\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]')
-_MISSING = object()
-
-
-def path_segments(path: str) -> list[str | int]:
-    """`metadata.annotations["kubernetes.io/elb.class"]` -> ["metadata", "annotations", "kubernetes.io/elb.class"]."""
-    segments: list[str | int] = []
-    position = 0
-    while position < len(path):
-        match = _SEGMENT.match(path, position)
-        if match is None or match.end() == position:
-            raise ValueError(f"not a property path: {path!r}")
-        name, quoted, index = match.groups()
-        segments.append(int(index) if index is not None else quoted if quoted is not None else name)
-        position = match.end()
-    return segments
-
-
-def value_at(inputs: Any, path: str) -> Any:
-    """The value at a property path, or a sentinel when any part of it is absent."""
-    value = inputs
-    for segment in path_segments(path):
-        in_list = isinstance(segment, int) and isinstance(value, list) and segment < len(value)
-        in_mapping = isinstance(segment, str) and isinstance(value, Mapping) and segment in value
-        if not (in_list or in_mapping):
-            return _MISSING
-        value = value[segment]
-    return value
 
 
 def _changed(old: Mapping[str, Any], new: Mapping[str, Any], path: str, fresh: bool) -> bool:
