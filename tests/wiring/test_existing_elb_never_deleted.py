@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 
 from cce_passthrough.core import annotations as ann
+from cce_passthrough.offline.analyze import analyze
 from cce_passthrough.offline.plan import PlanResult
 from cce_passthrough.offline.steps import PriorResource, Step, plan_steps
 from helpers import STANDARD_CLUSTER, run_stack, service, write_stack
 from helpers.state import state_of
+from wiring.test_policy import STANDARD, codes, k8s_service
 
 SHARED_ID = "1a2b3c4d-0000-4000-8000-00000000e1b1"
 OTHER_ID = "1a2b3c4d-0000-4000-8000-00000000e1b2"
@@ -202,3 +204,17 @@ def test_the_offline_step_model_replaces_a_service_on_each_immutable_path_and_de
     left_out = _run(tmp_path, [_existing()], preview=True, run="same")
     [discard] = [s for s in plan_steps([read], left_out) if s.urn == read.urn]
     assert discard.op == "discard" and not discard.deletes
+
+
+def test_the_policy_pack_blocks_a_service_that_would_make_cce_delete_an_existing_elb() -> None:
+    """`pulumi preview --policy-pack policy`, over any program's Services (a hand-written one too): an
+    existing ELB's id next to elb.autocreate is mandatory PT201, since CCE would count the existing ELB
+    as autocreated and delete it with the Service (cce_10_0385)."""
+    both = {
+        "kubernetes.io/elb.class": "union",
+        "kubernetes.io/elb.id": SHARED_ID,
+        "kubernetes.io/elb.autocreate": '{"type":"inner"}',
+    }
+    assert codes(analyze([k8s_service("web", both)], STANDARD), "mandatory") == ["PT201"]
+    by_id = {key: value for key, value in both.items() if key != "kubernetes.io/elb.autocreate"}
+    assert codes(analyze([k8s_service("web", by_id)], STANDARD), "mandatory") == []
