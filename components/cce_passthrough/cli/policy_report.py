@@ -7,12 +7,24 @@ from typing import Any
 from ..core.text import printable
 from ..offline.analyze import PolicyFinding, analyze
 
-_CLUSTER_KEYS = ("version", "flavor", "kubeProxyMode", "vpcId")
+
+def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    if schema.get("type") == "string" and not isinstance(value, str):
+        return False
+    return "enum" not in schema or value in schema["enum"]
 
 
 def pack_config(cluster: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The stack's declared cluster facts, as `--policy-pack-config` would carry them."""
-    return {key: cluster[key] for key in _CLUSTER_KEYS if cluster and cluster.get(key) is not None}
+    """The stack's declared cluster facts, as `--policy-pack-config` would carry them. A value the pack's
+    config schema refuses (a number for version, "CCE Turbo" for flavor) is left out: the Pulumi engine
+    would refuse such a config before the pack runs, and the program has reported it already (PT902)."""
+    from ..wiring.policy_pack import CLUSTER_CONFIG
+
+    return {
+        key: cluster[key]
+        for key, schema in (CLUSTER_CONFIG.properties or {}).items()
+        if cluster and cluster.get(key) is not None and _fits(cluster[key], schema)
+    }
 
 
 def run_pack(resources: Sequence[Any], cluster: Mapping[str, Any] | None) -> list[PolicyFinding]:

@@ -193,7 +193,7 @@ def check_namespace_keys(keys: Iterable[str]) -> list[Diagnostic]:
         findings.append(
             rule("PT901").finding(
                 None,
-                cut(key, MAX_FIELD),
+                cut(key, MAX_FIELD) or "cce-passthrough:",  # the empty key, named as written
                 f"unknown key {shown(key)} in the cce-passthrough namespace; the program never reads it.{hint}",
                 f"Remove or rename {shown(key)}; the namespace's keys are: {', '.join(NAMESPACE_KEYS)}.",
             )
