@@ -31,6 +31,8 @@ from ..rules.cloud import CloudLookupError, FoundElb
 from ..rules.config import ParsedStack
 from ..rules.evaluate import Evaluation, evaluate
 from .drift import drift
+from .drift_deployment import deployment_drift
+from .elbcheck import elb_findings
 from .events import explain_pending, is_pending
 from .members import (
     annotations_of,
@@ -139,18 +141,27 @@ def live_findings(
         elb_id = live_elb_of(service, by_name, deployed)
         if elb_id is not None:
             groups.setdefault(elb_id, []).append(service)
+    cluster_vpc = facts.vpc_id if facts is not None else None
     for elb_id, services in groups.items():
+        found = reads.elbs.get(elb_id)
+        if found is not None:
+            for service in services:
+                findings += elb_findings(service, found, cluster_vpc, stack.paths.get(service.name, ""))
         outside, about = outside_members(elb_id, stack, reads)
         findings += about
         if outside:
             members = [*outside, *(ElbMember.of(s) for s in services)]
             live_cross += check_shared_elb(f"elb {elb_id}", members, facts, stack.paths)
+    deployments = {object_key(item): item for item in reads.deployments}
     for service in stack.services:
         live = deployed.get(service.name)
         if live is None:
             continue
         prefix = stack.paths.get(service.name, "")
         findings += drift(service, live, prefix)
+        deployment = deployments.get((service.namespace, service.name))
+        if deployment is not None:
+            findings += deployment_drift(service, deployment, prefix)
         if is_pending(live):
             events = reads.events.get(service.namespace, [])
             findings += explain_pending(service.name, prefix, service.namespace, service.name, events)

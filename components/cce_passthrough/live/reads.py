@@ -43,6 +43,7 @@ class LiveReads:
     elbs: dict[str, LiveElb] = field(default_factory=dict)
     services: list[dict[str, Any]] = field(default_factory=list)
     ingresses: list[dict[str, Any]] = field(default_factory=list)
+    deployments: list[dict[str, Any]] = field(default_factory=list)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # namespace -> events
     errors: list[tuple[str, LiveError]] = field(default_factory=list)  # (field, error)
 
@@ -193,6 +194,16 @@ class Reader:
             ),
         )
         reads.ingresses = list(sanitize(ingresses).get("items") or []) if ingresses is not None else []
+        if deployed_services(stack.services, reads.services):
+            listed_deployments = self._attempt(
+                reads,
+                "deployments",
+                lambda: kube.call(
+                    "list Deployments in all namespaces", kube.apps.list_deployment_for_all_namespaces
+                ),
+            )
+            if listed_deployments is not None:
+                reads.deployments = list(sanitize(listed_deployments).get("items") or [])
         deployed = deployed_services(stack.services, reads.services)
         for elb_id in sorted(stack_elb_ids(stack.services, deployed)):
             found = self._attempt(reads, f"elb {elb_id}", self._elb, reads, elb_id)

@@ -215,4 +215,41 @@ RULES = [
         "console before pulumi up.",
         (src.HW_ELB_LIST_LISTENERS,),
     ),
+    # doctor and preview --live: the ELB and the Deployment as they are against what the stack declares.
+    Rule(
+        "PT539",
+        E,
+        "the live ELB is not of the class or in the VPC the stack says",
+        "ShowLoadBalancer tells a dedicated ELB (guaranteed true) from a shared one and names its VPC; CCE "
+        "attaches a Service only to an ELB of the class kubernetes.io/elb.class names, in the cluster's VPC "
+        "(a managed ELB: the VPC the stack gives it).",
+        "Set elb.class to the ELB's class (or use an ELB of the declared class) and keep the ELB in the "
+        "cluster's VPC.",
+        (src.OTC_ANN, src.HW_ELB_SHOW),
+    ),
+    Rule(
+        "PT540",
+        W,
+        "the live ELB's zones or flavors differ from what the stack declares",
+        "CCE creates an autocreate ELB with the zones and flavor ids of kubernetes.io/elb.autocreate and the "
+        "stack creates a managed one with its own; once created, a change in the console, or in the stack "
+        "afterwards, is not applied to the ELB: the stack no longer describes it.",
+        "Put the live zones and flavor ids into the stack entry, or change the ELB back in the console.",
+        (src.OTC_ANN, src.HW_ELB_SHOW, src.HW_ELB_FLAVORS),
+    ),
+    Rule(
+        "PT541",
+        W,
+        "drift: the deployed Deployment differs from what the stack sets",
+        "A label, the selector, the replica count or the container (name, image, ports, resources, pull "
+        "secrets) the component sets has another value in the cluster (kubectl, the console, an "
+        "autoscaler): the next pulumi up puts the stack's value back, and a changed selector replaces the "
+        "Deployment. Fields the API server fills in are the cluster's and not drift.",
+        "Put the live value into the stack entry if it is the one you want, or run pulumi up to restore "
+        "the stack's value.",
+        (
+            "https://www.pulumi.com/docs/iac/cli/commands/pulumi_refresh/ "
+            "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/"
+        ),
+    ),
 ]
