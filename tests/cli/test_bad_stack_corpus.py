@@ -48,6 +48,9 @@ UNREACHABLE = {
     "PT536": "`doctor` reports a value CCE wrote on the live Service (tests/live/test_doctor.py)",
     "PT537": "`doctor` reads an Ingress on the stack's ELB from the live cluster",
     "PT538": "`doctor` reads an ELB's listeners in part from the live cloud",
+    "PT539": "`doctor` compares the ELB CCE created with ShowLoadBalancer (tests/live/test_doctor_drift.py)",
+    "PT540": "`doctor` compares the ELB CCE created with ShowLoadBalancer (tests/live/test_doctor_drift.py)",
+    "PT541": "`doctor` compares the deployed Deployment with the stack (tests/live/test_doctor_drift.py)",
     **{
         code: "a live API call of doctor, verify or adopt failing (tests/live/test_live_access.py)"
         for code in ("PT580", "PT581", "PT582", "PT583", "PT584", "PT585", "PT586", "PT587", "PT588", "PT589")
