@@ -9,7 +9,8 @@ it does for a user), repeated, median taken:
   (autocreated shared ELBs, so the planned objects are the same Deployment + Service pairs), printing
   the whole tree.
 
-Prints one table: services, bare seconds, ours seconds, their ratio, and each one's peak resident memory;
+Prints one table: services, bare and ours in wall seconds, in CPU seconds (user + system, the steadier
+figure on a shared machine) and in peak resident memory, each with its ratio;
 then memory per service and the cost of `--render` against the plain preview. Targets (issue 13): ours
 within 1.2x of bare in time and in memory per service, `--render` within 1.3x of the plain preview.
 
@@ -120,11 +121,14 @@ def stack_file(directory: Path, count: int) -> Path:
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float
     peak_rss_mib: float
 
 
 def measure(argv: list[str]) -> Run:
-    """Wall time and peak resident memory of one fresh process (its own rusage, via wait4)."""
+    """Wall time, CPU time (user + system) and peak resident memory of one fresh process (its own
+    rusage, via wait4). On a shared machine CPU time is the steadier figure: waiting for a core adds to
+    the wall time only."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -135,7 +139,7 @@ def measure(argv: list[str]) -> Run:
         raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{stderr}")
     if child.stderr:
         child.stderr.close()
-    return Run(elapsed, usage.ru_maxrss / 1024)  # Linux reports KiB
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # Linux reports KiB
 
 
 def medians(commands: dict[str, list[str]], runs: int) -> dict[str, Run]:
@@ -149,7 +153,9 @@ def medians(commands: dict[str, list[str]], runs: int) -> dict[str, Run]:
             seen[name].append(measure(argv))
     return {
         name: Run(
-            statistics.median(r.seconds for r in found), statistics.median(r.peak_rss_mib for r in found)
+            statistics.median(r.seconds for r in found),
+            statistics.median(r.cpu_seconds for r in found),
+            statistics.median(r.peak_rss_mib for r in found),
         )
         for name, found in seen.items()
     }
@@ -202,12 +208,15 @@ def main() -> int:
             args.runs,
         )
 
+    print(f"load average {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} CPUs\n")
     print(
-        f"{'services':>8}  {'bare s':>8}  {'ours s':>8}  {'ratio':>6}  {'bare MiB':>9}  {'ours MiB':>9}  {'ratio':>6}"
+        f"{'services':>8}  {'bare s':>8}  {'ours s':>8}  {'ratio':>6}  {'bare cpu':>8}  {'ours cpu':>8}  {'ratio':>6}"
+        f"  {'bare MiB':>9}  {'ours MiB':>9}  {'ratio':>6}"
     )
     for count, bare, ours in rows:
         print(
             f"{count:>8}  {bare.seconds:>8.2f}  {ours.seconds:>8.2f}  {ours.seconds / bare.seconds:>5.2f}x"
+            f"  {bare.cpu_seconds:>8.2f}  {ours.cpu_seconds:>8.2f}  {ours.cpu_seconds / bare.cpu_seconds:>5.2f}x"
             f"  {bare.peak_rss_mib:>9.0f}  {ours.peak_rss_mib:>9.0f}  {ours.peak_rss_mib / bare.peak_rss_mib:>5.2f}x"
         )
     (small, bare_small, ours_small), (large, bare_large, ours_large) = rows[0], rows[-1]
@@ -221,7 +230,8 @@ def main() -> int:
     plain, render = rendered["plain"], rendered["render"]
     print(
         f"--render at {args.render_at} services: {render.seconds:.2f} s against {plain.seconds:.2f} s plain"
-        f" ({render.seconds / plain.seconds:.2f}x)"
+        f" ({render.seconds / plain.seconds:.2f}x); cpu {render.cpu_seconds:.2f} s against"
+        f" {plain.cpu_seconds:.2f} s ({render.cpu_seconds / plain.cpu_seconds:.2f}x)"
     )
     return 0
 
