@@ -121,7 +121,10 @@ def test_every_limit_is_a_parameter_of_the_reader() -> None:
         (lambda p: os.mkfifo(p), "is a FIFO (named pipe), not a regular file"),
         (lambda p: p.mkdir(), "is a directory, not a regular file"),
         (lambda p: None, "does not exist"),
-        (lambda p: p.write_bytes(b"config: {}\n" + b"#" * LIMITS.file_bytes), "larger than 4,194,304 bytes"),
+        (
+            lambda p: p.write_bytes(b"config: {}\n" + b"#" * LIMITS.file_bytes),
+            f"larger than {LIMITS.file_bytes:,} bytes",
+        ),
     ],
     ids=["fifo", "directory", "missing", "too-large"],
 )
@@ -246,3 +249,16 @@ def test_a_stack_name_that_names_no_stack_is_refused(name: str, capsys: pytest.C
         main([*PREVIEW, "--stack", name])
     assert exited.value.code == 2
     assert "is not a stack name" in capsys.readouterr().err
+
+
+def test_a_fleet_of_ten_thousand_services_written_like_the_dev_stack_is_within_every_limit() -> None:
+    """Issue 13's fleet: 10,000 services in one stack file, each as rich as the CCE page's example in
+    stacks/Pulumi.dev.yaml, is read; the limits stop alias expansion and hostile files, not real stacks."""
+    dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
+    [example] = dev["cce-passthrough:services"]
+    fleet = [{**example, "name": f"svc-{index}"} for index in range(10_000)]
+    text = yaml.safe_dump({"config": {**dev, "cce-passthrough:services": fleet}}, sort_keys=False)
+    assert len(text.encode()) <= LIMITS.file_bytes
+    document, findings = load(text, "Pulumi.fleet.yaml", project="cce-passthrough")
+    assert findings == []
+    assert len(document["config"]["cce-passthrough:services"]) == 10_000

@@ -43,7 +43,7 @@ RULES = [
         "PT905",
         E,
         "project or stack file cannot be read",
-        "Only a regular file of at most 4 MiB of UTF-8 text is read: a FIFO, a device such as /dev/zero or a "
+        "Only a regular file of at most 16 MiB of UTF-8 text is read: a FIFO, a device such as /dev/zero or a "
         "directory would block the preview or never end, and a missing or unreadable file has nothing to "
         "preview. The command cannot run (exit 2).",
         "Pass the path of the stack file itself (stacks/Pulumi.<stack>.yaml), readable and UTF-8 encoded.",
