@@ -38,7 +38,7 @@ TRIGGERED_ELSEWHERE |= {"PT930", "PT931", "PT932"}
 TRIGGERED_ELSEWHERE |= {"PT215", "PT412"}
 # Live findings (PT5xx): raised against the fake API servers in tests/live.
 TRIGGERED_ELSEWHERE |= {c for c in CATALOGUE if c.startswith("PT5")}
-# Stack files themselves: tests/hostile/test_stack_file_reading.py and the corpus of bad stack files.
+# Stack files themselves: tests/rules/test_stack_file_reading.py and the corpus of bad stack files.
 TRIGGERED_ELSEWHERE |= {f"PT9{n:02d}" for n in range(5, 14)}
 # Annotation keys and their total size: tests/rules/test_annotation_key_syntax.py.
 TRIGGERED_ELSEWHERE |= {"PT450", "PT451", "PT452"}
