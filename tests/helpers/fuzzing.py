@@ -4,8 +4,8 @@ what the targets share: hostile values, the edits a careless author makes, the c
 ``CCE_PASSTHROUGH_FUZZ_EXAMPLES`` sets the examples per property for every fuzzed target (stack files,
 component args, the state backend); unset, each property runs its small CI count, derandomized so that
 a CI run is reproducible. ``CCE_PASSTHROUGH_FUZZ_FIGURES=FILE`` appends one JSON line per property when
-the run ends: examples run, the longest one, and the process's peak memory (docs/reliability.md
-"Fuzzing" quotes them).
+the run ends (and ``FILE.progress`` every 100 examples while it runs): examples run, the longest one,
+and the process's peak memory (docs/reliability.md "Fuzzing" quotes them).
 """
 
 from __future__ import annotations
@@ -94,6 +94,14 @@ def _write_figures() -> None:
             out.writelines(f"{figures.line()}\n" for figures in _FIGURES if figures.examples)
 
 
+def _write_progress() -> None:
+    """`FILE.progress`, rewritten every 100 examples: the figures so far of a long run still going."""
+    path = os.environ.get(FIGURES_VARIABLE)
+    if path:
+        lines = "".join(f"{figures.line()}\n" for figures in _FIGURES if figures.examples)
+        Path(f"{path}.progress").write_text(lines, encoding="utf-8")
+
+
 atexit.register(_write_figures)
 
 
@@ -112,6 +120,8 @@ def measured(test: F) -> F:
             figures.examples += 1
             figures.total_seconds += elapsed
             figures.longest_seconds = max(figures.longest_seconds, elapsed)
+            if figures.examples % 100 == 0:
+                _write_progress()
 
     return run  # type: ignore[return-value]
 
