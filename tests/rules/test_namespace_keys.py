@@ -65,3 +65,15 @@ def test_every_key_the_program_reads_is_a_known_key() -> None:
 
 def test_the_cluster_id_doctor_and_preview_live_read_is_no_unknown_key() -> None:
     assert check_namespace_keys(["cluster", "services", "clusterId"]) == []
+
+
+@pytest.mark.parametrize("key", ["cce-passthrough:", "''"])
+def test_an_empty_namespace_key_is_named_in_its_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """Found by fuzzing the stack files (tests/cli/test_fuzz_stack_files.py): the finding had no field."""
+    stack = write_stack(tmp_path, STANDARD_CLUSTER, [service()])
+    stack.write_text(stack.read_text() + f"  {key}: whatever\n")
+    assert main(["preview", "--project", str(ROOT), "--config", str(stack), "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [(f["code"], f["field"]) for f in findings] == [("PT901", "cce-passthrough:")]
