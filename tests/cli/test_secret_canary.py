@@ -239,3 +239,36 @@ def test_ordinary_words_and_other_tokens_are_left_alone() -> None:
     masker = Masker([KUBECONFIG, "s3cr3t-k3y-9fA7Qw2LmN"])
     text = "certificate-authority-data client-key-data 6b3a4a49-8d4f-4f3a-a0a5-2f6d5c9e0b7d L4_flavor.elb.s1.small"
     assert masker.text(text) == text
+
+
+ACCESS_KEY = "AKCanary9Q2x7Z"
+
+
+def test_a_secret_changed_in_case_by_a_suggested_fix_is_still_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the stack-file fuzzing's long run: a service whose namespace is the access key got PT401
+    with a suggested namespace, the key lower-cased, which an exact match did not mask."""
+    monkeypatch.setattr(
+        preview_module,
+        "preview",
+        functools.partial(preview_module.preview, secrets={"huaweicloud:accessKey": ACCESS_KEY}),
+    )
+    data = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())
+    data["config"]["huaweicloud:accessKey"] = {"secure": "v1:cipher"}
+    data["config"]["cce-passthrough:services"][0]["namespace"] = ACCESS_KEY
+    stack = tmp_path / "Pulumi.leaky.yaml"
+    stack.write_text(yaml.safe_dump(data, sort_keys=False))
+    base = ["preview", "--project", str(ROOT), "--config", str(stack)]
+    assert main(base) == 1
+    assert main([*base, "--json"]) == 1
+    captured = capsys.readouterr()
+    written = captured.out + captured.err
+    assert "PT401" in written
+    assert ACCESS_KEY.lower() not in written.lower()
+
+
+@pytest.mark.parametrize("variant", [ACCESS_KEY.lower(), ACCESS_KEY.upper(), PASSWORD.lower()])
+def test_a_secret_is_masked_whatever_its_case(variant: str) -> None:
+    masker = Masker([ACCESS_KEY, KUBECONFIG])
+    assert masker.text(f"e.g. namespace: {variant}") == f"e.g. namespace: {SECRET}"

@@ -22,6 +22,9 @@ short in the middle of a key. So every run of `PART_MIN` or more token character
 whole. A window of one case of letters only (`kubeconf` of `canary-kubeconfig-7f3a`) is no part: it
 would mask the word `kubeconfig` everywhere, and a random token has few. The first `_MOST_WINDOWS`
 windows are kept: a kubeconfig with its keys has a few thousand.
+
+Case does not protect a secret: a suggested fix that lower-cases a value (a namespace must be lower
+case) would print the key it was given. Every match, whole, word or part, ignores case.
 """
 
 from __future__ import annotations
@@ -132,14 +135,15 @@ class Masker:
             rf"(?<![A-Za-z0-9_]){re.escape(w)}(?![A-Za-z0-9_])"
             for w in sorted(words, key=lambda w: (-len(w), w))
         ]
-        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
-        self._windows = _windows(self.secrets)
+        self._pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        self._folded = frozenset(s.casefold() for s in self.secrets)
+        self._windows = frozenset(w.lower() for w in _windows(self.secrets))
 
     def __bool__(self) -> bool:
         return bool(self.secrets)
 
     def text(self, text: str) -> str:
-        if text in self.secrets:
+        if text.casefold() in self._folded:
             return SECRET
         masked = self._pattern.sub(SECRET, text) if self._pattern is not None else text
         return _TOKEN_RUN.sub(self._part, masked) if self._windows else masked
@@ -148,9 +152,15 @@ class Masker:
         run = match.group()
         if len(run) < PART_MIN:
             return run
-        windows = self._windows
+        windows, folded = self._windows, run.lower()  # a run is ASCII (_TOKEN_RUN): same length
+        # Windows of one case of letters only are no part (above), in what is shown as in the secret.
         return (
-            SECRET if any(run[i : i + PART_MIN] in windows for i in range(len(run) - PART_MIN + 1)) else run
+            SECRET
+            if any(
+                folded[i : i + PART_MIN] in windows and not _ONE_CASE.fullmatch(run[i : i + PART_MIN])
+                for i in range(len(run) - PART_MIN + 1)
+            )
+            else run
         )
 
     def __call__(self, value: Any) -> Any:
