@@ -1,3 +1,21 @@
-from live.fixtures import huawei_env, huawei_server, kube_server, kubeconfig, live_env, loopback_only
+from live.fixtures import (
+    cloud,
+    huawei_env,
+    huawei_server,
+    kube,
+    kube_server,
+    kubeconfig,
+    live_env,
+    loopback_only,
+)
 
-__all__ = ["huawei_env", "huawei_server", "kube_server", "kubeconfig", "live_env", "loopback_only"]
+__all__ = [
+    "cloud",
+    "huawei_env",
+    "huawei_server",
+    "kube",
+    "kube_server",
+    "kubeconfig",
+    "live_env",
+    "loopback_only",
+]

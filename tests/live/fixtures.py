@@ -12,8 +12,14 @@ from typing import Any
 
 import pytest
 
+from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials, RetryPolicy
+from cce_passthrough.live.kube import Kube, Timeouts, connect, resolve_kubeconfig
 from live.fake_huawei import ACCESS_KEY, PROJECT_ID, REGION, SECRET_KEY, FakeHuaweiCloud
 from live.fake_kube import FakeKube
+
+# The clients of the doctor's tests: short timeouts and retries, the fake servers answer at once.
+FAST = Timeouts(connect=2.0, read=0.5)
+NO_WAIT = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _INHERITED = (
@@ -97,3 +103,20 @@ def huawei_env(huawei_server: FakeHuaweiCloud, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("HW_PROJECT_ID", PROJECT_ID)
     monkeypatch.setenv("CCE_PASSTHROUGH_HUAWEICLOUD_ENDPOINT", huawei_server.url)
     return huawei_server
+
+
+@pytest.fixture
+def kube(kubeconfig: Path) -> Iterator[Kube]:
+    """The official kubernetes client on the fake cluster, as the live commands build it."""
+    client = connect(resolve_kubeconfig(kubeconfig), FAST)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cloud(huawei_server: FakeHuaweiCloud) -> Iterator[HuaweiCloud]:
+    """Huawei's SDK clients on the fake cloud, signing every request."""
+    credentials = HuaweiCredentials(ACCESS_KEY, SECRET_KEY, REGION, PROJECT_ID, "test")
+    client = HuaweiCloud(credentials, timeouts=FAST, retry=NO_WAIT, endpoint=huawei_server.url)
+    yield client
+    client.close()

@@ -4,43 +4,24 @@ stack's rules run over what is really there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cce_passthrough.core.diagnostics import Diagnostic, Severity
 from cce_passthrough.live.doctor import diagnose
-from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials, RetryPolicy
-from cce_passthrough.live.kube import Kube, Timeouts, connect, resolve_kubeconfig
+from cce_passthrough.live.huawei import HuaweiCloud
+from cce_passthrough.live.kube import Kube
 from cce_passthrough.live.reads import LiveReads, Reader
 from cce_passthrough.rules.config import parse_stack
 from helpers import service
 from live.fake_http import Response
-from live.fake_huawei import ACCESS_KEY, PROJECT_ID, REGION, SECRET_KEY, FakeHuaweiCloud, huawei_error
+from live.fake_huawei import ACCESS_KEY, PROJECT_ID, SECRET_KEY, FakeHuaweiCloud, huawei_error
 from live.fake_kube import FakeKube
 
-FAST = Timeouts(connect=2.0, read=0.5)
-NO_WAIT = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
 ELB = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 CLUSTER_ID = "c0ffee00-0000-4000-8000-000000000001"
 DECLARED = {"name": "dev-cce", "version": "v1.28", "flavor": "standard", "kubeProxyMode": "ipvs"}
-
-
-@pytest.fixture
-def kube(kubeconfig: Path) -> Iterator[Kube]:
-    client = connect(resolve_kubeconfig(kubeconfig), FAST)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cloud(huawei_server: FakeHuaweiCloud) -> Iterator[HuaweiCloud]:
-    credentials = HuaweiCredentials(ACCESS_KEY, SECRET_KEY, REGION, PROJECT_ID, "test")
-    client = HuaweiCloud(credentials, timeouts=FAST, retry=NO_WAIT, endpoint=huawei_server.url)
-    yield client
-    client.close()
 
 
 def k8s_service(

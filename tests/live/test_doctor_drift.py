@@ -5,36 +5,18 @@ stack made (autocreate, managed) against ShowLoadBalancer: class, VPC, zones, fl
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from cce_passthrough.live.drift_deployment import deployment_inputs
-from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials
-from cce_passthrough.live.kube import Kube, connect, resolve_kubeconfig
+from cce_passthrough.live.huawei import HuaweiCloud
+from cce_passthrough.live.kube import Kube
 from cce_passthrough.rules.config import parse_stack
 from helpers import service, write_stack
 from helpers.stacks import run_stack
-from live.fake_huawei import ACCESS_KEY, PROJECT_ID, REGION, SECRET_KEY, FakeHuaweiCloud
+from live.fake_huawei import FakeHuaweiCloud
 from live.fake_kube import FakeKube, status_response
-from live.test_doctor import CLUSTER_ID, DECLARED, ELB, FAST, NO_WAIT, k8s_service, run
-
-
-@pytest.fixture
-def kube(kubeconfig: Path) -> Iterator[Kube]:
-    client = connect(resolve_kubeconfig(kubeconfig), FAST)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cloud(huawei_server: FakeHuaweiCloud) -> Iterator[HuaweiCloud]:
-    credentials = HuaweiCredentials(ACCESS_KEY, SECRET_KEY, REGION, PROJECT_ID, "test")
-    client = HuaweiCloud(credentials, timeouts=FAST, retry=NO_WAIT, endpoint=huawei_server.url)
-    yield client
-    client.close()
+from live.test_doctor import CLUSTER_ID, DECLARED, ELB, k8s_service, run
 
 
 def as_the_api_server_returns(inputs: dict[str, Any]) -> dict[str, Any]:

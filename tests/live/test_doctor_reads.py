@@ -4,38 +4,22 @@ Ingress list labelled as what it is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cce_passthrough.live.huawei import HuaweiCloud, HuaweiCredentials, RetryPolicy
-from cce_passthrough.live.kube import Kube, connect, resolve_kubeconfig
+from cce_passthrough.live.kube import Kube
 from cce_passthrough.live.members import ingress_ports
 from cce_passthrough.live.reads import Reader
 from cce_passthrough.rules.config import parse_stack
 from live.fake_http import Response
 from live.fake_huawei import ACCESS_KEY, PROJECT_ID, REGION, SECRET_KEY, FakeHuaweiCloud, huawei_error
 from live.fake_kube import FakeKube, status_response
-from live.test_doctor import CLUSTER_ID, DECLARED, ELB, FAST, NO_WAIT, codes, existing_web, k8s_service, run
+from live.fixtures import FAST
+from live.test_doctor import CLUSTER_ID, DECLARED, ELB, codes, existing_web, k8s_service, run
 
 LISTENERS = f"/v3/{PROJECT_ID}/elb/listeners"
-
-
-@pytest.fixture
-def kube(kubeconfig: Path) -> Iterator[Kube]:
-    client = connect(resolve_kubeconfig(kubeconfig), FAST)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cloud(huawei_server: FakeHuaweiCloud) -> Iterator[HuaweiCloud]:
-    credentials = HuaweiCredentials(ACCESS_KEY, SECRET_KEY, REGION, PROJECT_ID, "test")
-    client = HuaweiCloud(credentials, timeouts=FAST, retry=NO_WAIT, endpoint=huawei_server.url)
-    yield client
-    client.close()
 
 
 def ingress(
