@@ -37,6 +37,7 @@ from helpers import ROOT
 from helpers.fuzzing import (
     ACCESS_KEY,
     KUBECONFIG,
+    PUBLIC_AUTOCREATE,
     RAW_CONTROL,
     TOKEN,
     assert_coded,
@@ -69,14 +70,6 @@ clusters = st.fixed_dictionaries(
         "containerNetworkType": st.sampled_from(["overlay_l2", "vpc-router", "eni"]),
     },
 )
-public_autocreate = {
-    "type": "public",
-    "bandwidth_name": "bw",
-    "bandwidth_chargemode": "bandwidth",
-    "bandwidth_size": 5,
-    "bandwidth_sharetype": "PER",
-    "eip_type": "5_bgp",
-}
 dedicated_autocreate = {
     "type": "inner",
     "available_zone": ["cn-north-4a"],
@@ -84,7 +77,7 @@ dedicated_autocreate = {
 }
 elbs = st.one_of(
     st.builds(lambda n: {"class": "shared", "autocreate": {"type": "inner", "name": n}}, dns_labels),
-    st.just({"class": "shared", "autocreate": public_autocreate}),
+    st.just({"class": "shared", "autocreate": PUBLIC_AUTOCREATE}),
     st.just({"class": "dedicated", "autocreate": dedicated_autocreate}),
     st.just({"class": "shared", "autocreateJson": json.dumps({"type": "inner", "name": "j"})}),
     st.builds(

@@ -39,6 +39,16 @@ SUPPRESSED = [
     HealthCheck.function_scoped_fixture,
 ]
 
+# A public ELB CCE creates with its EIP, every field the page requires: one valid value both fuzzers edit.
+PUBLIC_AUTOCREATE = {
+    "type": "public",
+    "bandwidth_name": "bw",
+    "bandwidth_chargemode": "bandwidth",
+    "bandwidth_size": 5,
+    "bandwidth_sharetype": "PER",
+    "eip_type": "5_bgp",
+}
+
 
 def long_run() -> bool:
     return bool(os.environ.get(EXAMPLES_VARIABLE))

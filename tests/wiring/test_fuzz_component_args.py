@@ -28,6 +28,7 @@ from cce_passthrough.offline.engine import OfflineMocks, run_program
 from cce_passthrough.offline.plan import PlanResult
 from helpers import FixtureInvokes
 from helpers.fuzzing import (
+    PUBLIC_AUTOCREATE,
     assert_coded,
     assert_no_secret,
     fuzz_settings,
@@ -65,17 +66,9 @@ clusters = st.fixed_dictionaries(
         "vpc_id": uuids,
     },
 )
-public_autocreate = {
-    "type": "public",
-    "bandwidth_name": "bw",
-    "bandwidth_chargemode": "bandwidth",
-    "bandwidth_size": 5,
-    "bandwidth_sharetype": "PER",
-    "eip_type": "5_bgp",
-}
 elbs = st.one_of(
     st.builds(lambda n: {"class": "shared", "autocreate": {"type": "inner", "name": n}}, dns_labels),
-    st.just({"class": "shared", "autocreate": public_autocreate}),
+    st.just({"class": "shared", "autocreate": PUBLIC_AUTOCREATE}),
     st.just(
         {
             "class": "dedicated",
