@@ -199,18 +199,18 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
 def _plan(args: argparse.Namespace) -> PlanResult | int:
     """The offline plan of the stack `args` name, or the exit code of a command that cannot run."""
     from ..offline.engine import ProgramFailedError
-    from ..offline.preview import freeze_imports, preview
+    from ..offline.preview import collector_tuned_for_preview, preview
 
-    freeze_imports()
     try:
         live_cluster = getattr(args, "live_cluster", None)  # preview --live: the live facts as declared
-        result = preview(
-            args.project,
-            stack=args.stack,
-            config_file=args.config,
-            state=getattr(args, "state", None),
-            config_objects={"cluster": live_cluster} if live_cluster is not None else None,
-        )
+        with collector_tuned_for_preview():
+            result = preview(
+                args.project,
+                stack=args.stack,
+                config_file=args.config,
+                state=getattr(args, "state", None),
+                config_objects={"cluster": live_cluster} if live_cluster is not None else None,
+            )
     except StackFileError as exc:
         if args.json:
             # stdout stays one JSON object, with the finding that stopped the command
