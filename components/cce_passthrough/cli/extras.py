@@ -1,12 +1,13 @@
 """The optional parts of the package (pyproject.toml's extras). A command that needs a missing one stops
-before it runs anything, with one line that names the pip command installing exactly that extra."""
+before it runs anything, with one line that names the pip command installing exactly that extra.
+
+The package metadata and shlex are read only to write that line: `preview` imports this module on
+every run."""
 
 from __future__ import annotations
 
 import importlib
-import shlex
 import sys
-from importlib.metadata import PackageNotFoundError, requires
 
 # flag -> (module it imports, extra that installs the module)
 EXTRAS = {
@@ -19,6 +20,8 @@ EXTRAS = {
 
 def extra_requirements(extra: str) -> list[str]:
     """The extra's requirements as the installed metadata lists them: pyproject.toml writes them once."""
+    from importlib.metadata import PackageNotFoundError, requires
+
     try:
         declared = requires("cce-passthrough") or []
     except PackageNotFoundError:
@@ -37,6 +40,8 @@ def missing_extra(flag: str) -> str | None:
     try:
         importlib.import_module(module)
     except ModuleNotFoundError:  # the module, or one of its own dependencies: either way, not installed
+        import shlex
+
         requirements = extra_requirements(extra) or [module]
         command = shlex.join([sys.executable, "-m", "pip", "install", *requirements])
         return (

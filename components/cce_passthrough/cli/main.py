@@ -9,18 +9,16 @@ import re
 import sys
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..backend import add_backend_parser, run_backend
 from ..core.text import json_printable, printable, printable_lines
 from ..rules.stackfile import StackFileError
 from . import preview_live
 from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .preview_live import add_arguments as add_live_arguments
 from .rule_commands import run_explain, run_rules
-from .verify_parser import add_verify_parser
 
 # The offline engine loads Pulumi and the provider SDKs (most of a second): `rules`, `explain`, `--help`
 # and `backend` answer without them, so only the commands that plan import it, when they run.
@@ -34,6 +32,13 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 # Pulumi's own rule for a stack name (letters, digits, `-`, `_`, `.`); offline the name picks a file,
 # so `org/project/stack` forms and anything that could climb out of the stack directory are refused.
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+# Commands whose parser loads more than argparse to build (the backend package, the live probe's
+# defaults). Unless one of them is the command that runs, it is registered by name and summary only:
+# all that `--help`, the usage line and choosing the command read.
+DEFERRED_SUMMARIES = {
+    "verify": "prove pass-through on the live cluster: probe the ELB from a pod, watch its Cloud Eye metrics",
+    "backend": "Pulumi state backend on Huawei OBS (S3-compatible)",
+}
 
 
 def _wants_traceback() -> bool:
@@ -68,7 +73,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command argparse picks: the first argument that is not an option (no top-level option
+    takes a value)."""
+    return next((argument for argument in argv if not argument.startswith("-")), None)
+
+
+def _parser(stubs: Collection[str] = ()) -> argparse.ArgumentParser:
+    """The command line; the commands of DEFERRED_SUMMARIES in `stubs` get a name and a summary only,
+    so their parsers cannot parse their own arguments: never a stub for the command that runs."""
     parser = _Parser(prog="cce-passthrough", description=__doc__)
     parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -105,7 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     rules_format.add_argument("--markdown", action="store_true", help="the rule reference, docs/rules.md")
     explain = sub.add_parser("explain", help="what a rule checks, why, how to fix it, and its source")
     explain.add_argument("code", help="a rule code, e.g. PT302")
-    add_verify_parser(sub, _stack_name)
+    if "verify" in stubs:
+        sub.add_parser("verify", help=DEFERRED_SUMMARIES["verify"])
+    else:
+        from .verify_parser import add_verify_parser
+
+        add_verify_parser(sub, _stack_name)
     access = sub.add_parser(
         "access", help="who reaches a service's ELB address from where, and which way, per CCE's docs"
     )
@@ -117,7 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     access_source.add_argument("--config", type=Path, default=None, help="any stack file")
     access.add_argument("--project", type=Path, default=Path(), help="directory of Pulumi.yaml (default: .)")
     access.add_argument("--json", action="store_true", help="the matrix and its sources as one JSON object")
-    add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
+    if "backend" in stubs:
+        sub.add_parser("backend", help=DEFERRED_SUMMARIES["backend"])
+    else:
+        from ..backend import add_backend_parser
+
+        add_backend_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     from .adopt_parser import add_parser as add_adopt_parser
 
     add_adopt_parser(sub)
@@ -330,7 +353,8 @@ def _run_access(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     # pulumi-huaweicloud 0.0.12 imports pkg_resources; its deprecation notice is not ours to print.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    args = _parser().parse_args(argv)
+    command = _command_of(sys.argv[1:] if argv is None else argv)
+    args = _parser(stubs=DEFERRED_SUMMARIES.keys() - {command}).parse_args(argv)
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # inside the try: a closed pipe must surface here, not at interpreter exit
@@ -348,6 +372,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return run_rules(args.json, args.markdown)
     if args.command == "backend":
+        from ..backend import run_backend
+
         return run_backend(args)
     if args.command == "adopt":
         from .adopt_command import run as run_adopt
