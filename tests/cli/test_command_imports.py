@@ -1,17 +1,19 @@
 """What each command loads (issue 13): the plain preview's fixed cost is mostly import time, so it
-loads nothing that only another command or another flag uses; `rules`, `explain` and `--help` load
-neither the backend nor the package metadata. Speed itself is measured by bench/, never by a test."""
+loads nothing that only another command or another flag uses, and the collector does not walk what it
+imports again and again; `rules`, `explain` and `--help` load neither the backend nor the package
+metadata. Speed itself is measured by bench/, never by a test."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from cce_passthrough.cli.main import DEFERRED_SUMMARIES, _command_of, _parser, main
-from helpers import ROOT
+from helpers import ROOT, STANDARD_CLUSTER, service, write_stack
 
 # Loaded only by other commands (backend, verify, doctor, adopt, preview --live) or by the flags that
 # need an extra (--render, --policy-pack); shlex and the package metadata only to name a missing extra.
@@ -101,3 +103,28 @@ def test_a_deferred_command_that_runs_parses_its_own_arguments(capsys: pytest.Ca
         main(["verify", "--stack", "dev", "--requests", "0"])
     assert refused.value.code == 2
     assert capsys.readouterr().err.endswith("error: argument --requests: 0 is outside 1-1000\n")
+
+
+COUNT_COLLECTIONS = """
+import gc, sys
+from cce_passthrough.cli.main import main
+collections = [0, 0, 0]
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.__setitem__(
+    info["generation"], collections[info["generation"]] + 1))
+before = gc.get_threshold()
+code = main(["preview", "--config", sys.argv[1]])
+print(code, sum(collections), collections[2], gc.get_threshold() == before)
+"""
+
+
+def test_a_one_service_preview_imports_without_the_collector_walking_the_imports(tmp_path: Path) -> None:
+    """Importing Pulumi, the SDKs and pydantic creates objects that live as long as the process: at the
+    default thresholds ~200 collections, one of them full, ran over them before the preview started;
+    the CLI runs its command with the preview's thresholds and leaves the process's as they were."""
+    stack = write_stack(tmp_path, STANDARD_CLUSTER, [service("web")])
+    run = subprocess.run(
+        [sys.executable, "-c", COUNT_COLLECTIONS, str(stack)], capture_output=True, text=True, check=True
+    )
+    code, collections, full, restored = run.stdout.split()[-4:]
+    assert (code, full, restored) == ("0", "0", "True"), run.stdout
+    assert int(collections) < 10, run.stdout

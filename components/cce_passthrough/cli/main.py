@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -11,7 +12,7 @@ import traceback
 import warnings
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from ..core.text import json_printable, printable, printable_lines
 from ..rules.stackfile import StackFileError
@@ -32,13 +33,16 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 # Pulumi's own rule for a stack name (letters, digits, `-`, `_`, `.`); offline the name picks a file,
 # so `org/project/stack` forms and anything that could climb out of the stack directory are refused.
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-# Commands whose parser loads more than argparse to build (the backend package, the live probe's
-# defaults). Unless one of them is the command that runs, it is registered by name and summary only:
-# all that `--help`, the usage line and choosing the command read.
+# Commands whose parser loads more than argparse to build: unless one of them runs, it is registered by
+# name and summary only, all that `--help`, the usage line and choosing the command read.
 DEFERRED_SUMMARIES = {
     "verify": "prove pass-through on the live cluster: probe the ELB from a pod, watch its Cloud Eye metrics",
     "backend": "Pulumi state backend on Huawei OBS (S3-compatible)",
 }
+# A command's imports (Pulumi, the provider SDKs, pydantic) create ~100,000 objects that live as long as
+# the process: at CPython's default thresholds the collector walks them again and again as they come
+# (~20 collections, one full, before a one-service preview runs). The preview's own, offline.preview.
+_COMMAND_COLLECTOR_THRESHOLDS = (50_000, 20, 20)
 
 
 def _wants_traceback() -> bool:
@@ -54,10 +58,7 @@ def _stack_name(value: str) -> str:
 
 
 class _Version(argparse.Action):
-    """`--version`, reading the installed version only when asked for."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, **kwargs)
+    """`--version` (nargs=0), reading the installed version only when asked for."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
         from .. import __version__
@@ -74,16 +75,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    """The command argparse picks: the first argument that is not an option (no top-level option
-    takes a value)."""
+    """The command argparse picks: the first argument that is not an option (none takes a value)."""
     return next((argument for argument in argv if not argument.startswith("-")), None)
 
 
 def _parser(stubs: Collection[str] = ()) -> argparse.ArgumentParser:
-    """The command line; the commands of DEFERRED_SUMMARIES in `stubs` get a name and a summary only,
-    so their parsers cannot parse their own arguments: never a stub for the command that runs."""
+    """The command line; those of DEFERRED_SUMMARIES in `stubs` cannot parse their own arguments."""
     parser = _Parser(prog="cce-passthrough", description=__doc__)
-    parser.add_argument("--version", action=_Version, help="show the version and exit")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     preview = sub.add_parser("preview", help="preview a stack offline: plan, diagnostics, outputs")
@@ -355,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     command = _command_of(sys.argv[1:] if argv is None else argv)
     args = _parser(stubs=DEFERRED_SUMMARIES.keys() - {command}).parse_args(argv)
+    collector = gc.get_threshold()
+    gc.set_threshold(*_COMMAND_COLLECTOR_THRESHOLDS)
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # inside the try: a closed pipe must surface here, not at interpreter exit
@@ -364,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        gc.set_threshold(*collector)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
