@@ -221,18 +221,17 @@ def _render(result: PlanResult, directory: Path) -> tuple[int, str]:
 def _plan(args: argparse.Namespace) -> PlanResult | int:
     """The offline plan of the stack `args` name, or the exit code of a command that cannot run."""
     from ..offline.engine import ProgramFailedError
-    from ..offline.preview import collector_tuned_for_preview, preview
+    from ..offline.preview import preview
 
     try:
         live_cluster = getattr(args, "live_cluster", None)  # preview --live: the live facts as declared
-        with collector_tuned_for_preview():
-            result = preview(
-                args.project,
-                stack=args.stack,
-                config_file=args.config,
-                state=getattr(args, "state", None),
-                config_objects={"cluster": live_cluster} if live_cluster is not None else None,
-            )
+        result = preview(
+            args.project,
+            stack=args.stack,
+            config_file=args.config,
+            state=getattr(args, "state", None),
+            config_objects={"cluster": live_cluster} if live_cluster is not None else None,
+        )
     except StackFileError as exc:
         if args.json:
             # stdout stays one JSON object, with the finding that stopped the command
@@ -370,8 +369,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "preview":
-        return _run_preview(args)
+    if args.command in ("preview", "access"):
+        from ..offline.preview import collector_tuned_for_preview
+
+        # Its output is printed while the plan's objects are still frozen: no full collection walks them.
+        with collector_tuned_for_preview():
+            return _run_preview(args) if args.command == "preview" else _run_access(args)
     if args.command == "rules":
         return run_rules(args.json, args.markdown)
     if args.command == "backend":
@@ -390,8 +393,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .verify import run_verify
 
         return run_verify(args)
-    if args.command == "access":
-        return _run_access(args)
     return run_explain(args.code)
 
 

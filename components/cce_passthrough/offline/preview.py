@@ -52,34 +52,36 @@ class DeclaredFacts:
         raise LookupError(f"the offline preview has no answer for {token}")
 
 
-# Generation 0's allocation count, then how many collections of one generation make one of the next.
-# A preview allocates hundreds of thousands of outputs, futures and tasks that live until the run ends;
-# at CPython's defaults (700, 10, 10) the collector walks them again and again and takes a third of a
-# 1,000-service run, more as the count grows (bench/). Collecting less often is how mypy, another
-# long batch run over a growing heap, tunes it (mypy/build.py); garbage cycles are still collected.
-PREVIEW_COLLECTOR_THRESHOLDS = (50_000, 20, 20)
-
-
 @contextlib.contextmanager
 def collector_tuned_for_preview() -> Iterator[None]:
-    """For a process that runs previews: the collector runs less often while a preview runs, its
-    thresholds restored after; and the provider SDKs' ~100,000 import-time objects, which live as long
-    as the process, are moved out of its reach once (each full collection no longer walks them). The
-    program a preview runs is imported first, Kubernetes types and all, or they would be imported, and
-    walked by every full collection, after the freeze. Frozen once per process, so that a caller running
-    many previews in one process freezes nothing of theirs later."""
-    if gc.get_freeze_count() == 0:
-        import pulumi_kubernetes.meta.v1  # noqa: F401 (the program reaches it lazily, at its first object)
+    """For a command that runs a preview: what outlives a collection of the older generations is put out
+    of the collector's reach while the command runs, and given back after.
 
-        from ..wiring import program  # noqa: F401
+    A preview allocates hundreds of thousands of outputs, futures and tasks that live until it ends, on
+    top of the provider SDKs' ~100,000 import-time objects. Left in the oldest generation, each collection
+    of it walks them all again: a third of a 1,000-service run and a growing share beyond (bench/).
+    Frozen (`gc.freeze`) after each collection of generation 1 or 2, they are walked once; young garbage
+    is still collected as it comes, and cycles among the frozen objects once they are given back. The
+    program a preview runs is imported first, Kubernetes types and all, so that they are frozen too. A
+    process that froze objects itself keeps its collector as it set it."""
+    if gc.get_freeze_count():
+        yield
+        return
+    import pulumi_kubernetes.meta.v1  # noqa: F401 (the program reaches it lazily, at its first object)
 
-        gc.freeze()
-    before = gc.get_threshold()
-    gc.set_threshold(*PREVIEW_COLLECTOR_THRESHOLDS)
+    from ..wiring import program  # noqa: F401
+
+    def freeze_survivors(phase: str, info: Mapping[str, int]) -> None:
+        if phase == "stop" and info["generation"] >= 1:
+            gc.freeze()
+
+    gc.freeze()
+    gc.callbacks.append(freeze_survivors)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        gc.callbacks.remove(freeze_survivors)
+        gc.unfreeze()
 
 
 def preview(
