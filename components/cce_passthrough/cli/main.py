@@ -41,7 +41,7 @@ DEFERRED_SUMMARIES = {
 }
 # A command's imports (Pulumi, the provider SDKs, pydantic) create ~100,000 objects that live as long as
 # the process: at CPython's default thresholds the collector walks them again and again as they come
-# (~20 collections, one full, before a one-service preview runs). The preview's own, offline.preview.
+# (~20 collections, one full, before a one-service preview runs). The preview's run: offline.preview.
 _COMMAND_COLLECTOR_THRESHOLDS = (50_000, 20, 20)
 
 
