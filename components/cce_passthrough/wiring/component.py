@@ -104,7 +104,13 @@ class PassThroughService(pulumi.ComponentResource):
         # Known at preview (the names are plain config) yet still tied to the Service resource.
         self.service_name = svc.urn.apply(lambda _: name)
         self.namespace = svc.urn.apply(lambda _: service.namespace)
-        self.annotations = pulumi.Output.all(**annotations)
+        if any(isinstance(value, pulumi.Output) for value in annotations.values()):
+            self.annotations = pulumi.Output.all(**annotations)
+        else:
+            # Plain text, tied to the Service that carries it: one output, not one per annotation and a
+            # gathering one (bench/, issue 13).
+            sent = {key: str(value) for key, value in annotations.items()}
+            self.annotations = svc.urn.apply(lambda _: sent)
         ingress = svc.status.apply(_ingress_ips)
         if elb_id is not None:
             self.elb_id = pulumi.Output.from_input(elb_id)
