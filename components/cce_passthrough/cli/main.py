@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
@@ -18,7 +19,6 @@ from ..core.text import json_printable, printable, printable_lines
 from ..rules.stackfile import StackFileError
 from . import preview_live
 from .exits import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
-from .preview_live import add_arguments as add_live_arguments
 from .rule_commands import run_explain, run_rules
 
 # The offline engine loads Pulumi and the provider SDKs (most of a second): `rules`, `explain`, `--help`
@@ -33,8 +33,7 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 # Pulumi's own rule for a stack name (letters, digits, `-`, `_`, `.`); offline the name picks a file,
 # so `org/project/stack` forms and anything that could climb out of the stack directory are refused.
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-# Commands whose parser loads more than argparse to build: unless one of them runs, it is registered by
-# name and summary only, all that `--help`, the usage line and choosing the command read.
+# Commands whose parser takes imports to build: unless it runs, name and summary, all `--help` reads.
 DEFERRED_SUMMARIES = {
     "verify": "prove pass-through on the live cluster: probe the ELB from a pod, watch its Cloud Eye metrics",
     "backend": "Pulumi state backend on Huawei OBS (S3-compatible)",
@@ -74,9 +73,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message}\n")
 
 
-def _command_of(argv: Sequence[str]) -> str | None:
+def _command_of(argv: Sequence[str] | None) -> str | None:
     """The command argparse picks: the first argument that is not an option (none takes a value)."""
-    return next((argument for argument in argv if not argument.startswith("-")), None)
+    arguments = sys.argv[1:] if argv is None else argv
+    return next((argument for argument in arguments if not argument.startswith("-")), None)
 
 
 def _parser(stubs: Collection[str] = ()) -> argparse.ArgumentParser:
@@ -109,7 +109,7 @@ def _parser(stubs: Collection[str] = ()) -> argparse.ArgumentParser:
         action="store_true",
         help="also run the policy pack (policy/) over every planned resource, with the stack's cluster facts",
     )
-    add_live_arguments(preview)
+    preview_live.add_arguments(preview)
 
     rules = sub.add_parser("rules", help="list every rule: code, severity, summary")
     rules_format = rules.add_mutually_exclusive_group()
@@ -351,16 +351,16 @@ def _run_access(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     # pulumi-huaweicloud 0.0.12 imports pkg_resources; its deprecation notice is not ours to print.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    command = _command_of(sys.argv[1:] if argv is None else argv)
-    args = _parser(stubs=DEFERRED_SUMMARIES.keys() - {command}).parse_args(argv)
+    args = _parser(stubs=DEFERRED_SUMMARIES.keys() - {_command_of(argv)}).parse_args(argv)
     collector = gc.get_threshold()
     gc.set_threshold(*_COMMAND_COLLECTOR_THRESHOLDS)
+    atexit.unregister(gc.freeze)  # registered once per process: at exit, the interpreter's last
+    atexit.register(gc.freeze)  # collection would walk all that the command made once more
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # inside the try: a closed pipe must surface here, not at interpreter exit
         return code
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as other command-line tools do.
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other command-line tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
