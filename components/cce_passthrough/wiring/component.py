@@ -103,7 +103,10 @@ class PassThroughService(pulumi.ComponentResource):
         self.cluster_facts = cluster
         # Known at preview (the names are plain config) yet still tied to the Service resource.
         self.service_name = svc.urn.apply(lambda _: name)
-        self.namespace = svc.urn.apply(lambda _: service.namespace)
+        # A copy: a lambda holding `service` would keep its parsed config alive until the Service has
+        # registered, a few KiB per service while a large stack's registrations run (bench/).
+        namespace = service.namespace
+        self.namespace = svc.urn.apply(lambda _: namespace)
         if any(isinstance(value, pulumi.Output) for value in annotations.values()):
             self.annotations = pulumi.Output.all(**annotations)
         else:
