@@ -127,3 +127,13 @@ def test_a_dedicated_elb_failure_lists_a_shared_elb_as_a_way_out(capsys: pytest.
     assert "A shared ELB (elb.class: shared)" in capsys.readouterr().out
     assert main(["access", "nginx", "--project", str(ROOT), "--stack", "dev"]) == 0
     assert "A shared ELB" not in capsys.readouterr().out
+
+
+def test_services_alike_share_one_matrix_and_others_keep_their_own(tmp_path: Path) -> None:
+    """A fleet's matrices are kept until the tree is printed: equal ones once, not once per service."""
+    services = [service(f"web{index}") for index in range(3)]
+    services.append(service("local", externalTrafficPolicy="Local"))
+    result = preview(ROOT, config_file=write_stack(tmp_path, STANDARD_CLUSTER, services))
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert result.access["web0"] is result.access["web1"] is result.access["web2"]
+    assert result.access["local"] != result.access["web0"]

@@ -26,6 +26,7 @@ from ..core.annotations import AUTOCREATE
 from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, sort_key
 from ..core.secrets import SECRET, Masker
+from ..rules.access import AccessMatrix
 from ..rules.config import wrong_type
 from ..rules.evaluate import Evaluation
 from ..wiring.publish import ConstraintViolation, listening
@@ -242,7 +243,11 @@ async def _stack_outputs(secrets: set[str]) -> dict[str, Any]:
 
 
 def _record_evaluation(result: PlanResult, evaluation: Evaluation) -> None:
-    result.access.update(evaluation.access())
+    # Services alike have equal matrices (a fleet has a handful of distinct ones): one object each, kept
+    # from evaluation to the end of the preview, instead of one per service (bench/).
+    distinct: dict[AccessMatrix, AccessMatrix] = {}
+    for name, matrix in evaluation.access().items():
+        result.access[name] = distinct.setdefault(matrix, matrix)
     result.service_paths.update(evaluation.stack.paths)
 
 
