@@ -114,7 +114,6 @@ class PassThroughService(pulumi.ComponentResource):
             # gathering one (bench/, issue 13).
             sent = {key: str(value) for key, value in annotations.items()}
             self.annotations = svc.urn.apply(lambda _: sent)
-        ingress = svc.status.apply(_ingress_ips)
         if elb_id is not None:
             self.elb_id = pulumi.Output.from_input(elb_id)
         else:
@@ -128,7 +127,7 @@ class PassThroughService(pulumi.ComponentResource):
                 )
 
             self.elb_id = svc.status.apply(written_id)
-        self.load_balancer_ip, self.public_ip = _addresses(service, ingress, managed_addresses)
+        self.load_balancer_ip, self.public_ip = _addresses(service, svc.status, managed_addresses)
         self.register_outputs(
             {
                 "service_name": self.service_name,
@@ -330,24 +329,27 @@ def _first(ips: list[str], private: bool) -> str | None:
     return next((ip for ip in ips if _in_vpc_range(ip) is private), None)
 
 
-def _addresses(
-    service: ServiceConfig, ingress: pulumi.Output[list[str]], managed: Addresses | None
-) -> Addresses:
-    """(load_balancer_ip, public_ip) as their names say: the ELB's private VIP and its EIP."""
+def _addresses(service: ServiceConfig, status: pulumi.Output[Any], managed: Addresses | None) -> Addresses:
+    """(load_balancer_ip, public_ip) as their names say: the ELB's private VIP and its EIP. Each output
+    is made only where it is returned (outputs are most of a component's memory at scale, bench/)."""
     elb = service.elb
-    private = ingress.apply(lambda ips: _first(ips, private=True))
-    public = ingress.apply(lambda ips: _first(ips, private=False))
-    none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+
+    def from_ingress(private: bool) -> pulumi.Output[str | None]:
+        return status.apply(lambda value: _first(_ingress_ips(value), private))
+
     if isinstance(elb.share_with, SharedElbRef):
         shared = elb.share_with
         return (
             pulumi.Output.from_input(shared.load_balancer_ip)
             if shared.load_balancer_ip is not None
-            else private,
-            pulumi.Output.from_input(shared.public_ip) if shared.public_ip is not None else public,
+            else from_ingress(private=True),
+            pulumi.Output.from_input(shared.public_ip)
+            if shared.public_ip is not None
+            else from_ingress(private=False),
         )
     if managed is not None:
         return managed
     if elb.autocreate is not None and elb.autocreate.type != "public":
-        return private, none  # `inner` (CCE's default): CCE creates no EIP
-    return private, public
+        # `inner` (CCE's default): CCE creates no EIP
+        return from_ingress(private=True), pulumi.Output.from_input(None)
+    return from_ingress(private=True), from_ingress(private=False)
