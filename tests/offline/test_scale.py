@@ -6,8 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pulumi.runtime import rpc
 
 from cce_passthrough.cli.tree import tree_text
 from cce_passthrough.offline.engine import OfflineMocks, run_program
@@ -155,3 +157,23 @@ def test_what_outlives_a_collection_is_walked_once_during_a_preview_and_given_ba
     # Not the run's heap (on the order of 100,000 objects at 150 services): what one collection left.
     assert largest_old_generation < 10_000, run.stdout[-300:]
     assert frozen_after == 0
+
+
+def test_in_a_preview_each_resources_inputs_are_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK's mock monitor parses what a registration sends; the plan records that same parse (in a
+    preview both keep unknowns) instead of parsing the request a second time."""
+    parsed: list[object] = []  # kept alive, so that no two of them share an id
+    original = rpc.deserialize_properties
+
+    def counting(properties: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(properties)
+        return original(properties, *args, **kwargs)
+
+    monkeypatch.setattr(rpc, "deserialize_properties", counting)
+    stack = write_stack(tmp_path, STANDARD_CLUSTER, [service(f"svc{index}") for index in range(3)])
+    result, _ = run_stack(config_file=stack)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert len({id(properties) for properties in parsed}) == len(parsed)
+    assert result.resource("svc0-service").inputs["metadata"]["name"] == "svc0"

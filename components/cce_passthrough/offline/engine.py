@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import runpy
+import threading
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -122,11 +123,40 @@ def _cce_service_state(inputs: Mapping[str, Any], writes_elb_id: bool) -> dict[s
     return {"metadata": metadata, "status": {"loadBalancer": {"ingress": ingress}}}
 
 
+class _SeenInputs(pulumi.runtime.Mocks):
+    """The stack's mocks, keeping, per worker thread, the inputs the SDK's monitor has just deserialized
+    for the resource it registers or reads: the recording reads them instead of a second parse."""
+
+    def __init__(self, inner: pulumi.runtime.Mocks) -> None:
+        self.inner = inner
+        self.local = threading.local()
+
+    def take(self) -> Any:
+        inputs, self.local.inputs = getattr(self.local, "inputs", None), None
+        return inputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        self.local.inputs = args.inputs
+        return self.inner.new_resource(args)
+
+    def call(  # type: ignore[override]
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> dict[Any, Any] | tuple[dict[Any, Any], list[tuple[str, str]]]:
+        return self.inner.call(args)  # type: ignore[return-value]
+
+    def register_transform(self, transform: Any) -> None:
+        self.inner.register_transform(transform)
+
+    def register_invoke_transform(self, transform: Any) -> None:
+        self.inner.register_invoke_transform(transform)
+
+
 class RecordingMonitor(mocks.MockMonitor):
     """The SDK's mock monitor, also keeping what it drops: parent, options and dependencies."""
 
     def __init__(self, mocks_: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks_)
+        self._seen = _SeenInputs(mocks_)
+        super().__init__(self._seen)
         self.planned: list[PlannedResource] = []
         self.secrets: set[str] = set()
         self.thread_loops: set[asyncio.AbstractEventLoop] = set()
@@ -144,9 +174,14 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
     def _inputs(self, properties: Any) -> dict[str, Any]:
-        inputs: dict[str, Any] = canonical(
-            plain(rpc.deserialize_properties(properties, keep_unknowns=True), self.secrets)
+        # In a preview the SDK's monitor keeps unknowns as this recording does: its parse is the same one.
+        seen = self._seen.take()
+        parsed = (
+            seen
+            if seen is not None and pulumi.runtime.is_dry_run()
+            else rpc.deserialize_properties(properties, keep_unknowns=True)
         )
+        inputs: dict[str, Any] = canonical(plain(parsed, self.secrets))
         return inputs
 
     def _record(self, request: Any, response: Any, **fields: Any) -> None:
@@ -165,6 +200,7 @@ class RecordingMonitor(mocks.MockMonitor):
         )
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        self._seen.take()  # nothing left from an earlier call on this thread (the stack registers no inputs)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         self._record(
             request,
@@ -185,6 +221,7 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         """A read (`Resource.get`): recorded with the options a read can have, and action "read"."""
+        self._seen.take()
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
         self._record(
             request,
