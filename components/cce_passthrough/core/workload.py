@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .model import ServiceConfig
+
+
+class ContainerPort(NamedTuple):
+    container_port: int
+    protocol: str
+    name: str | None
 
 
 def recommended_labels(name: str) -> dict[str, str]:
@@ -40,3 +48,15 @@ def selector(service: ServiceConfig) -> dict[str, str]:
 
 def container_name(service: ServiceConfig) -> str:
     return service.container_name or service.name
+
+
+def container_ports(service: ServiceConfig) -> list[ContainerPort]:
+    """The container ports the Deployment declares: one per Service port with a numeric target (its port
+    when it names none), unless containerPorts is false. A named targetPort refers to a port the image
+    declares itself."""
+    declared = []
+    for port in service.ports if service.container_ports else []:
+        target = port.target_port if port.target_port is not None else port.port
+        if isinstance(target, int):
+            declared.append(ContainerPort(target, port.protocol, port.name))
+    return declared

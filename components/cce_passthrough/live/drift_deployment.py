@@ -37,13 +37,11 @@ _FIELDS = (
 def deployment_inputs(service: ServiceConfig) -> dict[str, Any]:
     """The Deployment the component declares for `service`, as its JSON inputs."""
     ports = []
-    for port in service.ports if service.container_ports else []:
-        target = port.target_port if port.target_port is not None else port.port
-        if isinstance(target, int):
-            entry: dict[str, Any] = {"containerPort": target, "protocol": port.protocol}
-            if port.name is not None:
-                entry["name"] = port.name
-            ports.append(entry)
+    for port in workload.container_ports(service):
+        entry: dict[str, Any] = {"containerPort": port.container_port, "protocol": port.protocol}
+        if port.name is not None:
+            entry["name"] = port.name
+        ports.append(entry)
     container: dict[str, Any] = {"name": workload.container_name(service), "image": service.image}
     if ports:
         container["ports"] = ports

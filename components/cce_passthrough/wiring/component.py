@@ -157,13 +157,10 @@ class PassThroughService(pulumi.ComponentResource):
         self, name: str, service: ServiceConfig, child: pulumi.ResourceOptions
     ) -> k8s.apps.v1.Deployment:
         core = k8s.core.v1
-        container_ports = []
-        for port in service.ports if service.container_ports else []:
-            target = port.target_port if port.target_port is not None else port.port
-            if isinstance(target, int):  # a named targetPort refers to a port the image declares itself
-                container_ports.append(
-                    core.ContainerPortArgs(container_port=target, protocol=port.protocol, name=port.name)
-                )
+        container_ports = [
+            core.ContainerPortArgs(container_port=port.container_port, protocol=port.protocol, name=port.name)
+            for port in workload.container_ports(service)
+        ]
         resources = None
         if service.resources is not None:
             resources = core.ResourceRequirementsArgs(
