@@ -14,7 +14,11 @@ figure on a shared machine) and in peak resident memory, each with its ratio;
 then memory per service and the cost of `--render` against the plain preview. Targets (issue 13): ours
 within 1.2x of bare in time and in memory per service, `--render` within 1.3x of the plain preview.
 
-    python bench/preview_bench.py [--runs 3] [--sizes 1 100 1000] [--with-10k] [--render-at 100]
+    python bench/preview_bench.py [--runs 3] [--sizes 1 100 1000] [--with-10k] [--render-at 100] [--with-floor]
+
+`--with-floor` adds a third program, the least interface.md section 1 asks of any implementation: the bare
+program's two objects parented to one component per service, with the six outputs registered, and nothing
+else (no validation, no plan). Its memory per service and CPU time show what of ours' cost is the interface's.
 """
 
 from __future__ import annotations
@@ -96,6 +100,51 @@ asyncio.set_event_loop(loop)
 pulumi.runtime.set_mocks(Mocks(), project="bare", stack="bench", preview=True)
 pulumi.runtime.test(lambda: program(int(sys.argv[1])))()
 """
+
+
+# The least any program meeting interface.md section 1 can cost: the bare program's two objects parented to
+# one component per service, with the six outputs ours has (three known at once, tied to the Service; the
+# ELB id and address from its status; no EIP) registered as its outputs. No validation, no plan recorded.
+COMPONENT_FLOOR_PROGRAM = (
+    BARE_PROGRAM.replace(
+        "def program(count):",
+        """class Floor(pulumi.ComponentResource):
+    def __init__(self, name):
+        super().__init__("cce-passthrough:index:PassThroughService", name, {}, None)
+
+    def outputs(self, svc):
+        name, namespace = self._name, "default"
+        sent = {"kubernetes.io/elb.class": "union", "kubernetes.io/elb.pass-through": "true"}
+        self.service_name = svc.urn.apply(lambda _: name)
+        self.namespace = svc.urn.apply(lambda _: namespace)
+        self.annotations = svc.urn.apply(lambda _: sent)
+        self.elb_id = svc.status.apply(lambda _: svc.metadata.apply(lambda metadata: None))
+        self.load_balancer_ip = svc.status.apply(lambda status: None)
+        self.public_ip = pulumi.Output.from_input(None)
+        self.register_outputs(
+            {key: getattr(self, key) for key in
+             ("service_name", "namespace", "elb_id", "load_balancer_ip", "public_ip", "annotations")}
+        )
+
+
+def program(count):""",
+    )
+    .replace(
+        '        name = f"svc{index}"\n',
+        '        name = f"svc{index}"\n'
+        "        floor = Floor(name)\n"
+        "        child = pulumi.ResourceOptions(parent=floor)\n",
+    )
+    .replace(
+        "            ),\n        )\n        k8s.core.v1.Service(",
+        "            ),\n            opts=child,\n        )\n        svc = k8s.core.v1.Service(",
+    )
+    .replace(
+        "            ),\n        )\n\n\nloop",
+        "            ),\n            opts=child,\n        )\n        floor.outputs(svc)\n\n\nloop",
+    )
+)
+assert COMPONENT_FLOOR_PROGRAM.count("opts=child") == 2 and "floor.outputs(svc)" in COMPONENT_FLOOR_PROGRAM
 
 
 def stack_file(directory: Path, count: int) -> Path:
@@ -195,28 +244,38 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000], metavar="N")
     parser.add_argument("--with-10k", action="store_true", help="also 10,000 services (minutes, GBs)")
     parser.add_argument("--render-at", type=int, default=100, help="services for the --render ratio")
+    parser.add_argument(
+        "--with-floor",
+        action="store_true",
+        help="also the bare program under one component per service with ours' outputs (interface.md §1)",
+    )
     args = parser.parse_args()
     sizes = [*args.sizes, *([10_000] if args.with_10k else [])]
 
     print(f"machine: {machine()}")
     print(f"median of {args.runs} fresh processes each (one at 10,000), interleaved, after one warm-up run\n")
     rows = []
+    floors: list[Run | None] = []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         environment = child_environment(directory / "bytecode")
         bare_script = directory / "bare.py"
         bare_script.write_text(BARE_PROGRAM)
+        floor_script = directory / "floor.py"
+        floor_script.write_text(COMPONENT_FLOOR_PROGRAM)
         for count in sizes:
             found = medians(
                 {
                     "bare": [sys.executable, str(bare_script), str(count)],
                     "ours": [*CLI, "preview", "--config", str(stack_file(directory, count))],
+                    **({"floor": [sys.executable, str(floor_script), str(count)]} if args.with_floor else {}),
                 },
                 args.runs if count < 10_000 else 1,
                 environment,
                 warm_up=not rows,
             )
             rows.append((count, found["bare"], found["ours"]))
+            floors.append(found.get("floor"))
         render_dir = directory / "rendered"
         stack = str(stack_file(directory, args.render_at))
         rendered = medians(
@@ -247,6 +306,14 @@ def main() -> int:
             f"\nmemory per service ({small} to {large}): bare {per_bare:.0f} KiB, ours {per_ours:.0f} KiB"
             f" ({per_ours / per_bare:.2f}x)"
         )
+        floor_small, floor_large = floors[0], floors[-1]
+        if floor_small is not None and floor_large is not None:
+            per_floor = (floor_large.peak_rss_mib - floor_small.peak_rss_mib) * 1024 / (large - small)
+            print(
+                f"component floor ({small} to {large}): {per_floor:.0f} KiB per service ({per_floor / per_bare:.2f}x"
+                f" of bare), cpu at {large}: {floor_large.cpu_seconds:.2f} s"
+                f" ({floor_large.cpu_seconds / bare_large.cpu_seconds:.2f}x of bare)"
+            )
     plain, render = rendered["plain"], rendered["render"]
     print(
         f"--render at {args.render_at} services: {render.seconds:.2f} s against {plain.seconds:.2f} s plain"

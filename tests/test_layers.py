@@ -143,7 +143,13 @@ def test_no_module_is_over_400_lines() -> None:
 
 # At the top of tests/ only the tests of the repository as a whole; every other test is in its layer's folder.
 REPOSITORY_TESTS = frozenset(
-    {"test_layers.py", "test_vocabulary.py", "test_packaging.py", "test_requirements.py"}
+    {
+        "test_layers.py",
+        "test_vocabulary.py",
+        "test_packaging.py",
+        "test_requirements.py",
+        "test_bench_programs.py",
+    }
 )
 
 
