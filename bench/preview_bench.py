@@ -4,7 +4,8 @@ Not a test: it prints figures. Each measurement is a fresh Python process (so im
 it does for a user), repeated, median taken:
 
 - **bare**: a plain `pulumi_kubernetes` program declaring one Deployment and one LoadBalancer Service
-  per service, run under `pulumi.runtime.set_mocks` in preview mode (the same SDK mock monitor);
+  per service, the very objects ours plans for the bench's stack (a test compares their inputs), run under
+  `pulumi.runtime.set_mocks` in preview mode (the same SDK mock monitor);
 - **ours**: `cce-passthrough preview --config <generated stack>` with the same number of services
   (autocreated shared ELBs, so the planned objects are the same Deployment + Service pairs), printing
   the whole tree.
@@ -41,6 +42,7 @@ CLI = [sys.executable, "-m", "cce_passthrough"]
 
 BARE_PROGRAM = """
 import asyncio
+import json
 import sys
 
 import pulumi
@@ -58,13 +60,20 @@ class Mocks(pulumi.runtime.Mocks):
 def program(count):
     for index in range(count):
         name = f"svc{index}"
-        labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
+        selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
+        labels = {
+            "app": name,
+            "app.kubernetes.io/name": name,
+            "app.kubernetes.io/instance": name,
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "cce-passthrough",
+        }
         k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace="default", labels=labels),
             spec=k8s.apps.v1.DeploymentSpecArgs(
                 replicas=2,
-                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
+                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=selector),
                 template=k8s.core.v1.PodTemplateSpecArgs(
                     metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
                     spec=k8s.core.v1.PodSpecArgs(
@@ -72,9 +81,10 @@ def program(count):
                             k8s.core.v1.ContainerArgs(
                                 name=name,
                                 image="nginx:1.27",
-                                ports=[k8s.core.v1.ContainerPortArgs(container_port=80, protocol="TCP")],
+                                ports=[k8s.core.v1.ContainerPortArgs(container_port=80, protocol="TCP", name="http")],
                             )
-                        ]
+                        ],
+                        image_pull_secrets=[k8s.core.v1.LocalObjectReferenceArgs(name="default-secret")],
                     ),
                 ),
             ),
@@ -85,12 +95,19 @@ def program(count):
                 name=name,
                 namespace="default",
                 labels=labels,
-                annotations={"kubernetes.io/elb.class": "union", "kubernetes.io/elb.pass-through": "true"},
+                annotations={
+                    "kubernetes.io/elb.class": "union",
+                    "kubernetes.io/elb.autocreate": json.dumps(
+                        {"type": "inner", "name": f"{name}-elb"}, separators=(",", ":")
+                    ),
+                    "kubernetes.io/elb.pass-through": "true",
+                },
             ),
             spec=k8s.core.v1.ServiceSpecArgs(
                 type="LoadBalancer",
-                selector=labels,
+                selector=selector,
                 ports=[k8s.core.v1.ServicePortArgs(name="http", port=80, target_port=80, protocol="TCP")],
+                external_traffic_policy="Cluster",
             ),
         )
 

@@ -18,6 +18,7 @@ import preview_bench  # noqa: E402
 # Runs a reference program with the SDK's mock monitor reporting each registration as one JSON line.
 WATCHING = """
 import json, runpy, sys, threading
+from google.protobuf import json_format
 from pulumi.runtime import mocks
 
 # The monitor is called from the SDK's worker threads: one whole line at a time.
@@ -32,7 +33,13 @@ register, outputs = mocks.MockMonitor.RegisterResource, mocks.MockMonitor.Regist
 
 def watched_register(self, request):
     response = register(self, request)
-    report({"type": request.type, "name": request.name, "urn": response.urn, "parent": request.parent})
+    report({
+        "type": request.type,
+        "name": request.name,
+        "urn": response.urn,
+        "parent": request.parent,
+        "inputs": json_format.MessageToDict(request.object),
+    })
     return response
 
 def watched_outputs(self, request):
@@ -61,6 +68,48 @@ def test_bare_program_declares_one_deployment_and_one_service_per_service(tmp_pa
     seen = registrations(tmp_path, preview_bench.BARE_PROGRAM, 2)
     kinds = sorted(str(r["type"]) for r in seen if "type" in r and r["type"] != "pulumi:pulumi:Stack")
     assert kinds == ["kubernetes:apps/v1:Deployment"] * 2 + ["kubernetes:core/v1:Service"] * 2
+
+
+def whole_numbers(value: object) -> object:
+    """Protobuf's Struct holds every number as a double: 80 arrives as 80.0."""
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def test_bare_program_declares_the_very_objects_ours_plans_for_the_bench_stack(tmp_path: Path) -> None:
+    bare = {
+        str(r["name"]): whole_numbers(r["inputs"])
+        for r in registrations(tmp_path, preview_bench.BARE_PROGRAM, 2)
+        if str(r.get("type", "")).startswith("kubernetes:")
+    }
+    preview = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cce_passthrough",
+            "preview",
+            "--json",
+            "--config",
+            str(preview_bench.stack_file(tmp_path, 2)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert preview.returncode == 0, preview.stderr
+    ours = {
+        r["name"]: r["inputs"]
+        for r in json.loads(preview.stdout)["resources"]
+        if r["type"] in ("kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service")
+    }
+    assert sorted(bare) == ["svc0-deployment", "svc0-service", "svc1-deployment", "svc1-service"]
+    assert bare == ours
 
 
 @pytest.mark.parametrize("count", [1, 2])
