@@ -271,8 +271,7 @@ def main() -> int:
 
     print(f"machine: {machine()}")
     print(f"median of {args.runs} fresh processes each (one at 10,000), interleaved, after one warm-up run\n")
-    rows = []
-    floors: list[Run | None] = []
+    rows: list[tuple[int, dict[str, Run]]] = []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         environment = child_environment(directory / "bytecode")
@@ -291,8 +290,7 @@ def main() -> int:
                 environment,
                 warm_up=not rows,
             )
-            rows.append((count, found["bare"], found["ours"]))
-            floors.append(found.get("floor"))
+            rows.append((count, found))
         render_dir = directory / "rendered"
         stack = str(stack_file(directory, args.render_at))
         rendered = medians(
@@ -309,27 +307,31 @@ def main() -> int:
         f"{'services':>8}  {'bare s':>8}  {'ours s':>8}  {'ratio':>6}  {'bare cpu':>8}  {'ours cpu':>8}  {'ratio':>6}"
         f"  {'bare MiB':>9}  {'ours MiB':>9}  {'ratio':>6}"
     )
-    for count, bare, ours in rows:
+    for count, found in rows:
+        bare, ours = found["bare"], found["ours"]
         print(
             f"{count:>8}  {bare.seconds:>8.2f}  {ours.seconds:>8.2f}  {ours.seconds / bare.seconds:>5.2f}x"
             f"  {bare.cpu_seconds:>8.2f}  {ours.cpu_seconds:>8.2f}  {ours.cpu_seconds / bare.cpu_seconds:>5.2f}x"
             f"  {bare.peak_rss_mib:>9.0f}  {ours.peak_rss_mib:>9.0f}  {ours.peak_rss_mib / bare.peak_rss_mib:>5.2f}x"
         )
-    (small, bare_small, ours_small), (large, bare_large, ours_large) = rows[0], rows[-1]
+    (small, at_small), (large, at_large) = rows[0], rows[-1]
     if large > small:
-        per_bare = (bare_large.peak_rss_mib - bare_small.peak_rss_mib) * 1024 / (large - small)
-        per_ours = (ours_large.peak_rss_mib - ours_small.peak_rss_mib) * 1024 / (large - small)
+
+        def per_service(program: str) -> float:
+            """KiB of peak resident memory each further service costs `program`."""
+            return (at_large[program].peak_rss_mib - at_small[program].peak_rss_mib) * 1024 / (large - small)
+
+        per_bare, per_ours = per_service("bare"), per_service("ours")
         print(
             f"\nmemory per service ({small} to {large}): bare {per_bare:.0f} KiB, ours {per_ours:.0f} KiB"
             f" ({per_ours / per_bare:.2f}x)"
         )
-        floor_small, floor_large = floors[0], floors[-1]
-        if floor_small is not None and floor_large is not None:
-            per_floor = (floor_large.peak_rss_mib - floor_small.peak_rss_mib) * 1024 / (large - small)
+        if "floor" in at_large:
+            per_floor, floor_cpu = per_service("floor"), at_large["floor"].cpu_seconds
             print(
                 f"component floor ({small} to {large}): {per_floor:.0f} KiB per service ({per_floor / per_bare:.2f}x"
-                f" of bare), cpu at {large}: {floor_large.cpu_seconds:.2f} s"
-                f" ({floor_large.cpu_seconds / bare_large.cpu_seconds:.2f}x of bare)"
+                f" of bare), cpu at {large}: {floor_cpu:.2f} s"
+                f" ({floor_cpu / at_large['bare'].cpu_seconds:.2f}x of bare)"
             )
     plain, render = rendered["plain"], rendered["render"]
     print(
