@@ -11,6 +11,7 @@ import yaml
 
 from cce_passthrough.cli.main import main
 from cce_passthrough.core.versions import CceVersion
+from cce_passthrough.offline import manifest_files
 from cce_passthrough.offline import preview as preview_module
 from cce_passthrough.offline.manifest_files import MARKER, SUMMARY, ManifestFilesError, write_manifests
 from cce_passthrough.offline.manifests import validate
@@ -124,6 +125,30 @@ def test_rendering_twice_gives_the_same_bytes(tmp_path: Path, capsys: pytest.Cap
     render_stack("staging", tmp_path / "b", capsys)
     for path in (tmp_path / "a").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pyyaml_without_libyaml_renders_the_same_bytes(
+    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are written with libyaml's emitter where PyYAML has it (five times faster) and with
+    PyYAML's own otherwise: a directory rendered on either machine holds the same bytes."""
+    assert manifest_files._DUMPER is yaml.CSafeDumper
+    render_stack(stack, tmp_path / "libyaml", capsys)
+    monkeypatch.setattr(manifest_files, "_DUMPER", yaml.SafeDumper)
+    render_stack(stack, tmp_path / "pure", capsys)
+    names = sorted(p.name for p in (tmp_path / "libyaml").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "pure").iterdir())
+    for name in names:
+        assert (tmp_path / "libyaml" / name).read_bytes() == (tmp_path / "pure" / name).read_bytes()
+
+
+def test_lists_sit_at_their_keys_indent_as_kubectl_prints_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    render_stack("prod", tmp_path, capsys)
+    deployment = (tmp_path / "02-prod-deployment-shop.yaml").read_text()
+    assert "\n    spec:\n      containers:\n      - " in deployment
 
 
 def test_a_new_render_replaces_the_old_one_and_keeps_other_files(
