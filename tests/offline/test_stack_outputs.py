@@ -13,7 +13,7 @@ import pytest
 from pulumi.output import UNKNOWN
 
 from cce_passthrough.core.secrets import SECRET
-from cce_passthrough.offline.engine import _resolve
+from cce_passthrough.offline.exports import _resolve
 from cce_passthrough.offline.values import plain, secret_strings
 
 

@@ -17,8 +17,9 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import cce_passthrough
 from cce_passthrough.rules.stackconfig import load_project, load_stack_config
+from cce_passthrough.wiring import program
 from cce_passthrough.wiring.component import TOKEN
-from helpers import ROOT
+from helpers import ROOT, STANDARD_CLUSTER, service, write_stack
 from helpers.langhost import FakeEngine, launch_resource_plugin, run_program
 
 SCHEMA = json.loads((ROOT / "provider" / "schema.json").read_text())
@@ -128,6 +129,27 @@ def test_pulumi_preview_in_this_directory_runs_the_program_and_autocreate_needs_
     }
     assert "pulumi_kubernetes" in imported
     assert not {m for m in imported if m.startswith("pulumi_huaweicloud")}
+
+
+def test_pulumi_preview_of_more_than_one_wave_runs_the_waves_the_program_gave_pulumi_run(
+    tmp_path: Path,
+) -> None:
+    """A preview of a large stack declares its services from the entrypoint it gives `pulumi.run`, which
+    only the host runs: had it not run, no service would be registered."""
+    services = [service(f"svc{index}") for index in range(program.WAVE + 1)]
+    project = load_project(ROOT)
+    config = load_stack_config(project, write_stack(tmp_path, STANDARD_CLUSTER, services))
+    with FakeEngine(project=project.name, stack="test") as engine:
+        run = run_program(ROOT, engine, config.values, config.secret_keys)
+    assert run.returncode == 0, run.stderr[-3000:]
+    kinds = {
+        TOKEN: "",
+        "kubernetes:apps/v1:Deployment": "-deployment",
+        "kubernetes:core/v1:Service": "-service",
+    }
+    for type_, suffix in kinds.items():
+        registered = sorted(r.name for r in engine.registrations if r.type == type_)
+        assert registered == sorted(s["name"] + suffix for s in services)
 
 
 def test_the_readme_installs_the_huaweicloud_plugin_from_its_v_tagged_release() -> None:

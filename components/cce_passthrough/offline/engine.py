@@ -19,22 +19,25 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.output import UNKNOWN, contains_unknowns
 from pulumi.runtime import mocks, rpc
 
 from ..core import annotations as ann
 from ..core.annotations import AUTOCREATE
 from ..core.annotations import ID as ELB_ID
 from ..core.diagnostics import Diagnostic, sort_key
-from ..core.secrets import SECRET, Masker
+from ..core.secrets import Masker
 from ..rules.access import AccessMatrix
 from ..rules.config import wrong_type
 from ..rules.evaluate import Evaluation
 from ..wiring.publish import ConstraintViolation, listening
+from .exports import stack_outputs
 from .plan import STACK_TYPE, PlannedResource, PlanResult
-from .values import canonical, mask_result, plain, secret_strings
+from .values import canonical, mask_result, plain
 
 InvokeHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
+
+# Any root at all keeps set_mocks from making a stack; run_program clears it before the program runs.
+_HOST_MAKES_THE_STACK: Any = object()
 
 
 class OfflineMocks(pulumi.runtime.Mocks):
@@ -236,49 +239,6 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
 
-_PROMPT = (str, int, float, bool, type(None))
-
-
-async def _settled(value: Any) -> tuple[Any, bool]:
-    """`value` with every output in it awaited, as `Output.from_input` unwraps it (an unknown output as
-    UNKNOWN), and whether any part of it is secret. `from_input` itself makes an output and a task for
-    every key and item at every depth: for the stack's exports, a few dozen per service (bench/)."""
-    if isinstance(value, _PROMPT):
-        return value, False
-    if isinstance(value, pulumi.Output):
-        secret, known = await value.is_secret(), await value.is_known()
-        inner = await value.future(with_unknowns=True)
-        if not known and not contains_unknowns(inner):
-            return UNKNOWN, secret
-        settled, inner_secret = await _settled(inner)
-        return settled, secret or inner_secret
-    if isinstance(value, dict) and value:
-        items = [(key, await _settled(item)) for key, item in value.items()]
-        return {key: item for key, (item, _) in items}, any(secret for _, (_, secret) in items)
-    if isinstance(value, (list, tuple)) and value:
-        parts = [await _settled(item) for item in value]
-        settled = [item for item, _ in parts]
-        return (tuple(settled) if isinstance(value, tuple) else settled), any(s for _, s in parts)
-    # Anything else (an args class, an awaitable) as the SDK unwraps it.
-    output = pulumi.Output.from_input(value)
-    return await output.future(with_unknowns=True), await output.is_secret()
-
-
-async def _resolve(value: Any, secrets: set[str]) -> Any:
-    settled, secret = await _settled(value)
-    if secret:
-        # As `Output.future()` gives it: nothing while any part is unknown.
-        secrets.update(secret_strings(None if contains_unknowns(settled) else settled))
-        return SECRET
-    return plain(settled, secrets)
-
-
-async def _stack_outputs(secrets: set[str]) -> dict[str, Any]:
-    root = pulumi.runtime.get_root_resource()
-    exported: Mapping[str, Any] = getattr(root, "outputs", {}) or {}
-    return {key: await _resolve(value, secrets) for key, value in exported.items()}
-
-
 def _record_evaluation(result: PlanResult, evaluation: Evaluation) -> None:
     # Services alike have equal matrices (a fleet has a handful of distinct ones): one object each, kept
     # from evaluation to the end of the preview, instead of one per service (bench/).
@@ -346,6 +306,9 @@ def run_program(
     log.addFilter(masking)
     pulumi.runtime.reset_options()
     try:
+        # set_mocks registers and finishes a root stack of its own unless one is set, and a finished stack
+        # refuses `pulumi.run`: the program runs in the stack `run_in_stack` makes, as under the host.
+        pulumi.runtime.settings.set_root_resource(_HOST_MAKES_THE_STACK)
         pulumi.runtime.set_mocks(
             mocks_,
             project=project,
@@ -354,23 +317,21 @@ def run_program(
             logger=log,
             monitor=monitor,
         )
+        pulumi.runtime.settings.set_root_resource(None)  # type: ignore[arg-type]
         pulumi.runtime.set_all_config(dict(config), secret_keys)
+        roots: list[pulumi.Resource] = []
 
-        outputs: dict[str, Any] = {}
-
-        @pulumi.runtime.test  # type: ignore[untyped-decorator]
-        def program() -> Any:
+        def module() -> None:
+            roots.append(pulumi.runtime.get_root_resource())  # type: ignore[arg-type]
             runpy.run_path(str(main), run_name="__main__")
 
-            async def collect() -> None:
-                outputs.update(await _stack_outputs(monitor.secrets))
-
-            return collect()
-
+        outputs: dict[str, Any] = {}
         captured: list[Diagnostic] = []
         try:
             with listening(captured.append, lambda evaluation: _record_evaluation(result, evaluation)):
-                program()
+                # What `pulumi-language-python-exec` runs: the program directory as `__main__` inside the
+                # root stack, then the entrypoint it gave `pulumi.run`, if any; every registration awaited.
+                loop.run_until_complete(pulumi.runtime.run_in_stack(module))
         except ConstraintViolation:
             pass  # every finding reached `captured` before the raise
         except pulumi.RunError as exc:  # e.g. a config value that is not valid JSON
@@ -378,6 +339,8 @@ def run_program(
         except Exception as exc:
             # The program itself failed: its message and traceback may quote a secret it had in hand.
             raise ProgramFailedError(exc, Masker(secrets())) from None
+        else:
+            outputs = loop.run_until_complete(stack_outputs(roots[0], monitor.secrets))
         result.diagnostics = sorted(set(captured), key=sort_key)
         result.outputs = outputs
         result.resources = monitor.planned

@@ -5,8 +5,10 @@ Cloud one, when `cluster.lookup` must read the cloud to know)."""
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -167,9 +169,10 @@ def _unaffected(stack: ParsedStack, evaluation: Evaluation) -> list[ServiceConfi
 
 def _declare(
     stack: ParsedStack, evaluation: Evaluation, huaweicloud: _HuaweiCloud, services: list[ServiceConfig]
-) -> None:
+) -> Iterator[list[PassThroughService]]:
     """The providers, the namespaces and one component per service, each with its own findings, and the
-    stack outputs of those services."""
+    stack outputs of those services. Yields the components in waves of `WAVE`, each as soon as it is
+    declared."""
     assert evaluation.facts is not None  # only missing together with an error about the stack itself
     kubernetes = _kubernetes_provider()
     hw_provider = huaweicloud.provider if _needs_huaweicloud(stack) else huaweicloud.declared
@@ -177,6 +180,7 @@ def _declare(
     built: dict[str, PassThroughService] = {}
     providers = {"kubernetes": kubernetes, **({"huaweicloud": hw_provider} if hw_provider else {})}
     opts = pulumi.ResourceOptions(providers=providers)
+    wave: list[PassThroughService] = []
     for service in _creation_order(services):
         namespace = namespaces.get(service.namespace)
         built[service.name] = PassThroughService.from_checked(
@@ -187,6 +191,10 @@ def _declare(
             opts=opts,
             after=[namespace] if namespace is not None else [],
         )
+        wave.append(built[service.name])
+        if len(wave) == WAVE:
+            yield wave
+            wave = []
     for service in services:
         component = built[service.name]
         pulumi.export(
@@ -200,6 +208,8 @@ def _declare(
                 "annotations": component.annotations,
             },
         )
+    if wave:
+        yield wave
 
 
 def main() -> None:
@@ -215,6 +225,18 @@ def main() -> None:
     huaweicloud = _HuaweiCloud()
     evaluation = _evaluate(stack, huaweicloud)
     announce(evaluation)
+    waves = _declaring(stack, evaluation, huaweicloud)
+    if _in_waves(stack):
+        pulumi.run(lambda: _registered_wave_by_wave(waves))
+    else:
+        collections.deque(waves, maxlen=0)  # every service at once
+
+
+def _declaring(
+    stack: ParsedStack, evaluation: Evaluation, huaweicloud: _HuaweiCloud
+) -> Iterator[list[PassThroughService]]:
+    """What the program declares, wave by wave; raises ConstraintViolation after declaring what a stack
+    with an error still shows."""
     if not evaluation.ok:
         declared: set[str] = set()
         if pulumi.runtime.is_dry_run():
@@ -223,9 +245,32 @@ def main() -> None:
             # stack with an error is applied, and nothing is deleted for being left out.
             unaffected = _unaffected(stack, evaluation)
             if unaffected:
-                _declare(stack, evaluation, huaweicloud, unaffected)
+                yield from _declare(stack, evaluation, huaweicloud, unaffected)
                 declared = {service.name for service in unaffected}
         # raises: every finding not published by a declared component, the errors among them
         publish([f for f in evaluation.findings if f.resource not in declared])
     publish(evaluation.findings_of(None))
-    _declare(stack, evaluation, huaweicloud, stack.services)
+    yield from _declare(stack, evaluation, huaweicloud, stack.services)
+
+
+# Services a preview declares before it lets their registrations finish (see _in_waves).
+WAVE = 100
+
+
+def _in_waves(stack: ParsedStack) -> bool:
+    """A preview of more than one wave of services declares them wave by wave.
+
+    Declared at once, every service's registration is pending together: the SDK turns each resource's
+    inputs into dozens of outputs and tasks that live until the engine answers, and a program that
+    declares everything before its event loop runs holds all of them at its peak. A preview answers a
+    component's registration at once (no cloud call), so awaiting each wave's components before declaring
+    the next frees what the wave held; the plan is the same. `pulumi up` declares every service at once,
+    as it always has: how an update runs does not change. `pulumi.run` (Pulumi 3.254 on) runs the waves on
+    the program's own event loop once its module has run; with an older SDK, or a stack of one wave, the
+    services are declared at once."""
+    return pulumi.runtime.is_dry_run() and len(stack.services) > WAVE and hasattr(pulumi, "run")
+
+
+async def _registered_wave_by_wave(waves: Iterator[list[PassThroughService]]) -> None:
+    for wave in waves:
+        await asyncio.gather(*(component.urn.future() for component in wave))
