@@ -254,7 +254,7 @@ def _declaring(
 
 
 # Services a preview declares before it lets their registrations finish (see _in_waves).
-WAVE = 100
+WAVE = 50
 
 
 def _in_waves(stack: ParsedStack) -> bool:
