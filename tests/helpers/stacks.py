@@ -69,11 +69,24 @@ def run_stack(
     return result, mocks
 
 
-def write_stack(directory: Path, cluster: Mapping[str, Any], services: list[Any], name: str = "test") -> Path:
+def write_stack(
+    directory: Path,
+    cluster: Mapping[str, Any],
+    services: list[Any],
+    name: str = "test",
+    config: Mapping[str, Any] | None = None,
+) -> Path:
+    """Stack `name`'s file: its cluster and services, and any further `config` keys (`namespace:key`)."""
     path = directory / f"Pulumi.{name}.yaml"
     path.write_text(
         yaml.safe_dump(
-            {"config": {"cce-passthrough:cluster": dict(cluster), "cce-passthrough:services": services}},
+            {
+                "config": {
+                    "cce-passthrough:cluster": dict(cluster),
+                    "cce-passthrough:services": services,
+                    **(config or {}),
+                }
+            },
             sort_keys=False,
         )
     )

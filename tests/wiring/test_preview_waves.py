@@ -44,10 +44,9 @@ def _fleet() -> list[dict[str, Any]]:
 
 
 def _stack(directory: Path, services: list[dict[str, Any]]) -> Path:
-    directory.mkdir(exist_ok=True)
-    path = write_stack(directory, STANDARD_CLUSTER, services)
-    path.write_text(path.read_text() + "  cce-passthrough:createNamespaces: true\n")
-    return path
+    return write_stack(
+        directory, STANDARD_CLUSTER, services, config={"cce-passthrough:createNamespaces": True}
+    )
 
 
 class _Timeline:
