@@ -32,7 +32,7 @@ from ..rules.evaluate import Evaluation
 from ..wiring.publish import ConstraintViolation, listening
 from .exports import stack_outputs
 from .plan import STACK_TYPE, PlannedResource, PlanResult
-from .values import canonical, mask_result, plain
+from .values import mask_result, plain
 
 InvokeHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
@@ -184,7 +184,7 @@ class RecordingMonitor(mocks.MockMonitor):
             if seen is not None and pulumi.runtime.is_dry_run()
             else rpc.deserialize_properties(properties, keep_unknowns=True)
         )
-        inputs: dict[str, Any] = canonical(plain(parsed, self.secrets))
+        inputs: dict[str, Any] = plain(parsed, self.secrets, sort_keys=True)
         return inputs
 
     def _record(self, request: Any, response: Any, **fields: Any) -> None:

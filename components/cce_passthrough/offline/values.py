@@ -16,9 +16,12 @@ from ..core.secrets import SECRET, Masker
 from .plan import COMPUTED, PlanResult
 
 
-def plain(value: Any, secrets: set[str] | None = None) -> Any:
+def plain(value: Any, secrets: set[str] | None = None, sort_keys: bool = False) -> Any:
     """Inputs as data: unknowns as COMPUTED, integral floats (protobuf numbers) as ints, secrets as
-    SECRET (their plain text added to `secrets`, so that it can be masked wherever else it shows)."""
+    SECRET (their plain text added to `secrets`, so that it can be masked wherever else it shows).
+
+    `sort_keys`: mappings with their keys sorted, at every depth, in the same pass: inputs cross the
+    monitor as protobuf Structs, whose key order is not stable from run to run."""
     if isinstance(value, Unknown) or value is rpc.UNKNOWN:
         return COMPUTED
     if isinstance(value, float):
@@ -27,35 +30,27 @@ def plain(value: Any, secrets: set[str] | None = None) -> Any:
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             if secrets is not None:
                 secrets.update(secret_strings(value.get("value")))
-            return _secret_shape(value.get("value"))
-        return {str(k): plain(v, secrets) for k, v in value.items()}
+            return _secret_shape(value.get("value"), sort_keys)
+        keys = sorted(value, key=str) if sort_keys else value
+        return {str(k): plain(value[k], secrets, sort_keys) for k in keys}
     if isinstance(value, (list, tuple)):
-        return [plain(v, secrets) for v in value]
+        return [plain(v, secrets, sort_keys) for v in value]
     if isinstance(value, pulumi.Resource):
         return f"<resource {type(value).__name__}>"
     return value
 
 
-def _secret_shape(value: Any) -> Any:
+def _secret_shape(value: Any, sort_keys: bool) -> Any:
     """A secret as SECRET; a secret mapping or list keeps its shape with SECRET at every leaf, so that a
     rendered object still has the type its schema wants (`data:` of a ConfigMap is an object)."""
     if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-        return _secret_shape(value.get("value"))
+        return _secret_shape(value.get("value"), sort_keys)
     if isinstance(value, Mapping):
-        return {str(k): _secret_shape(v) for k, v in value.items()}
+        keys = sorted(value, key=str) if sort_keys else value
+        return {str(k): _secret_shape(value[k], sort_keys) for k in keys}
     if isinstance(value, (list, tuple)):
-        return [_secret_shape(v) for v in value]
+        return [_secret_shape(v, sort_keys) for v in value]
     return SECRET
-
-
-def canonical(value: Any) -> Any:
-    """Mappings with their keys sorted, at every depth: inputs cross the monitor as protobuf Structs,
-    whose key order is not stable from run to run."""
-    if isinstance(value, Mapping):
-        return {k: canonical(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    return value
 
 
 def secret_strings(value: Any) -> Iterator[str]:
