@@ -142,7 +142,85 @@ def _validator(version: str, kind: str, api_version: str) -> Any:
         ) from None
     definitions = _schema(directory, "_definitions", version)
     registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.validators.Draft202012Validator(schema, registry=registry, format_checker=_formats())
+    return jsonschema.validators.Draft202012Validator(
+        _inlined(schema, definitions), registry=registry, format_checker=_formats()
+    )
+
+
+# Keywords whose value is one subschema, a list of them, or a mapping of names to them (JSON Schema 2020-12,
+# with `definitions` and `additionalItems` of the drafts kubernetes-validate's files were converted from).
+_SUBSCHEMA = frozenset(
+    (
+        "additionalProperties",
+        "additionalItems",
+        "items",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    )
+)
+_SUBSCHEMAS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
+_NAMED_SUBSCHEMAS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"))
+
+
+def _annotation(keyword: str) -> bool:
+    """A keyword that describes and never validates: beside a `$ref`, it can go when the ref is inlined."""
+    return keyword in ("description", "title", "default", "example", "examples") or keyword.startswith("x-")
+
+
+def _inlined(schema: Any, definitions: Mapping[str, Any]) -> Any:
+    """`schema` with each reference into the release's definitions replaced by the definition, itself
+    inlined, built once and shared wherever it is referenced.
+
+    The validator then walks the schema without a lookup in the registry per reference and per object
+    (most of what validating a Deployment cost, bench/). It is the same schema: the errors, their instance
+    paths and messages are those of the library's own validator (a test compares them). A reference back
+    into a definition still being inlined (a recursive type), or one beside a keyword that validates, is
+    kept, made absolute, and resolved by the registry as before."""
+    base = str(definitions.get("$id", ""))
+    named: Mapping[str, Any] = definitions.get("$defs") or {}
+    done: dict[str, Any] = {}
+    in_progress: set[str] = set()
+
+    def definition_name(ref: str) -> str | None:
+        document, _, fragment = ref.partition("#")
+        if (document and not document.endswith("_definitions.json")) or not fragment.startswith("/$defs/"):
+            return None
+        name = fragment.removeprefix("/$defs/")
+        return name if name in named else None
+
+    def inline(node: Any) -> Any:
+        if not isinstance(node, Mapping):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _SUBSCHEMA:
+                out[key] = inline(value) if isinstance(value, Mapping) else value
+            elif key in _SUBSCHEMAS and isinstance(value, list):
+                out[key] = [inline(item) for item in value]
+            elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):
+                out[key] = {name: inline(item) for name, item in value.items()}
+            else:
+                out[key] = value
+        ref = out.get("$ref")
+        name = definition_name(ref) if isinstance(ref, str) else None
+        if name is None:
+            return out
+        if name in in_progress or not all(_annotation(key) for key in out if key != "$ref"):
+            out["$ref"] = f"{base}#/$defs/{name}"
+            return out
+        if name not in done:
+            in_progress.add(name)
+            done[name] = inline(named[name])
+            in_progress.discard(name)
+        return done[name]
+
+    return inline(schema)
 
 
 def validate(manifest: Mapping[str, Any], cluster: CceVersion) -> None:
