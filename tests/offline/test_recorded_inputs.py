@@ -11,6 +11,7 @@ from pulumi.runtime import rpc
 from cce_passthrough.core.secrets import SECRET
 from cce_passthrough.offline.plan import COMPUTED
 from cce_passthrough.offline.preview import preview
+from cce_passthrough.offline.values import plain
 from helpers import ROOT, STACKS
 
 
@@ -27,8 +28,6 @@ def keys_sorted_at_every_depth(value: Any) -> bool:
 
 
 def test_recorded_inputs_sort_every_mapping_in_the_same_pass_that_makes_them_data() -> None:
-    from cce_passthrough.offline.values import plain
-
     struct = {
         "spec": {"type": "LoadBalancer", "ports": [{"port": 80.0, "name": "http"}], "clusterIP": rpc.UNKNOWN},
         "metadata": {"name": "nginx", "annotations": {"z": "1", "a": "2"}},

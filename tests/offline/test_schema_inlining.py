@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import random
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -95,7 +94,7 @@ def test_every_object_of_every_stack_and_its_broken_variants_get_the_library_val
     assert checked > 100
 
 
-def test_a_recursive_definition_keeps_its_reference_and_validates_as_before(tmp_path: Path) -> None:
+def test_a_recursive_definition_keeps_its_reference_and_validates_as_before() -> None:
     """JSONSchemaProps (a CustomResourceDefinition's openAPIV3Schema) contains itself: the reference back
     into it stays a reference, resolved by the registry."""
     by_reference, inlined = validators("customresourcedefinition-apiextensions-v1")

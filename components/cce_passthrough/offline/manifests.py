@@ -200,7 +200,7 @@ def _inlined(schema: Any, definitions: Mapping[str, Any]) -> Any:
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _SUBSCHEMA:
-                out[key] = inline(value) if isinstance(value, Mapping) else value
+                out[key] = inline(value)
             elif key in _SUBSCHEMAS and isinstance(value, list):
                 out[key] = [inline(item) for item in value]
             elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):
