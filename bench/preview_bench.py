@@ -12,9 +12,10 @@ it does for a user), repeated, median taken:
 
 Prints one table: services, bare and ours in wall seconds, in CPU seconds (user + system, the steadier
 figure on a shared machine) and in peak resident memory, each with its ratio, and the ratio of the least CPU
-time of each program's runs (another process only ever adds to a run's time);
-then memory per service and the cost of `--render` against the plain preview. Targets (issue 13): ours
-within 1.2x of bare in time and in memory per service, `--render` within 1.3x of the plain preview.
+time of each program's runs (another process only ever adds to a run's time); then the CPU time of every
+run (how far apart runs are says how far to trust either ratio), memory per service and the cost of
+`--render` against the plain preview. Targets (issue 13): ours within 1.2x of bare in time and in memory
+per service, `--render` within 1.3x of the plain preview.
 
     python bench/preview_bench.py [--runs 3] [--sizes 1 100 1000] [--with-10k] [--runs-10k 1] [--render-at 100]
         [--with-floor]
@@ -200,6 +201,9 @@ class Measured(Run):
     estimate of what the program itself costs (as `timeit` reports it)."""
 
     best_cpu_seconds: float
+    cpu_runs: tuple[float, ...]
+    """The CPU time of every run, in the order they ran: how far apart they are says how far to trust a
+    ratio of medians or of least times."""
 
 
 def child_environment(bytecode_cache: Path) -> dict[str, str]:
@@ -250,6 +254,7 @@ def medians(
             statistics.median(r.cpu_seconds for r in found),
             statistics.median(r.peak_rss_mib for r in found),
             min(r.cpu_seconds for r in found),
+            tuple(r.cpu_seconds for r in found),
         )
         for name, found in seen.items()
     }
@@ -331,6 +336,13 @@ def main() -> int:
             f"  {ours.best_cpu_seconds / bare.best_cpu_seconds:>5.2f}x"
             f"  {bare.peak_rss_mib:>9.0f}  {ours.peak_rss_mib:>9.0f}  {ours.peak_rss_mib / bare.peak_rss_mib:>5.2f}x"
         )
+    print("\ncpu seconds of each run, in the order they ran:")
+    for count, found in rows:
+        runs = "   ".join(
+            f"{name} {' '.join(f'{seconds:.2f}' for seconds in measured.cpu_runs)}"
+            for name, measured in found.items()
+        )
+        print(f"{count:>8}  {runs}")
     (small, at_small), (large, at_large) = rows[0], rows[-1]
     if large > small:
 
