@@ -3,7 +3,7 @@ secret masked wherever it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -31,13 +31,16 @@ def plain(value: Any, secrets: set[str] | None = None, sort_keys: bool = False) 
             if secrets is not None:
                 secrets.update(secret_strings(value.get("value")))
             return _secret_shape(value.get("value"), sort_keys)
-        keys = sorted(value, key=str) if sort_keys else value
-        return {str(k): plain(value[k], secrets, sort_keys) for k in keys}
+        return {str(k): plain(value[k], secrets, sort_keys) for k in _keys(value, sort_keys)}
     if isinstance(value, (list, tuple)):
         return [plain(v, secrets, sort_keys) for v in value]
     if isinstance(value, pulumi.Resource):
         return f"<resource {type(value).__name__}>"
     return value
+
+
+def _keys(mapping: Mapping[Any, Any], sort_keys: bool) -> Iterable[Any]:
+    return sorted(mapping, key=str) if sort_keys else mapping
 
 
 def _secret_shape(value: Any, sort_keys: bool) -> Any:
@@ -46,8 +49,7 @@ def _secret_shape(value: Any, sort_keys: bool) -> Any:
     if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
         return _secret_shape(value.get("value"), sort_keys)
     if isinstance(value, Mapping):
-        keys = sorted(value, key=str) if sort_keys else value
-        return {str(k): _secret_shape(value[k], sort_keys) for k in keys}
+        return {str(k): _secret_shape(value[k], sort_keys) for k in _keys(value, sort_keys)}
     if isinstance(value, (list, tuple)):
         return [_secret_shape(v, sort_keys) for v in value]
     return SECRET
