@@ -67,9 +67,9 @@ def collector_tuned_for_preview() -> Iterator[None]:
     the one collection it survives and no other: a collection of the middle generation, which walked up
     to ten collections' survivors again, finds it empty (0.6 of 11 s of CPU at 1,000 services,
     `gc.callbacks`). Young garbage is still collected as it comes, and cycles among the frozen objects
-    once they are given back; a preview's garbage dies young (the frozen run collects as many objects as before, at the
-    same peak memory). The program a preview runs is imported first, Kubernetes types and all, so that
-    they are frozen too. A process that froze objects itself keeps its collector as it set it.
+    once they are given back; a preview's garbage dies young (the frozen run collects as many objects as
+    before, at the same peak memory). The program a preview runs is imported first, Kubernetes types and
+    all, so that they are frozen too. A process that froze objects itself keeps its collector as it set it.
 
     The run itself collects at CPython's default thresholds: with the survivors frozen, a young generation
     of 700 objects is walked while it is still in the processor's cache (one of 50,000, as the command's
